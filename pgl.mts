@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { cpSync } from 'node:fs';
+let t = performance.now();
+cpSync('/tmp/pgl-dir', '/tmp/pgl-copy', { recursive: true });
+console.log('copy', performance.now() - t); t = performance.now();
+const e = await PGlite.create({ dataDir: '/tmp/pgl-copy', extensions: { vector } });
+console.log('open copy', performance.now() - t); t = performance.now();
+const tar = await e.dumpDataDir('none');
+console.log('dump', performance.now() - t, tar.size); t = performance.now();
+const f = await PGlite.create({ loadDataDir: tar, extensions: { vector } });
+console.log('load mem', performance.now() - t); t = performance.now();

@@ -1,0 +1,7 @@
+export { AccountsService, apiTokenPrefix, type RequestMetadata } from './accounts.service.js';
+export { registerAccountsRoutes } from './accounts.routes.js';
+export { registerAuthentication, sessionCookieName } from './authentication.js';
+export { type AuroraApp, principalOf, type RouteAuth, requestMetadata } from './http.js';
+export { auditActor, type Principal } from './principal.js';
+export { type Role, roleAtLeast, roles } from './roles.js';
+export { generateToken, hashToken } from './secure-tokens.js';

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { drizzle } from 'drizzle-orm/pglite';
+import { runAll, runNow } from './after-commit.js';
+import type { Database, Db, Executor } from './database.js';
+
+/**
+ * Embedded PostgreSQL (PGlite, WASM) with pgvector. One connection: PGlite queues statements,
+ * and a transaction holds the connection until it ends, so transactions are serialised.
+ * `dataDir` undefined means in memory (tests).
+ */
+export async function openPglite(
+  dataDir: string | undefined,
+  options: { onClose?: () => void } = {},
+): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, extensions: { vector } });
+  const db = drizzle(client) as unknown as Db;
+  let closed = false;
+
+  const executorFor = (
+    connection: PGlite | PgliteTransaction,
+    drizzleDb: Db,
+    afterCommit: Executor['afterCommit'],
+  ): Executor => ({
+    db: drizzleDb,
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await connection.query<Row>(text, params as unknown[] | undefined);
+      return result.rows;
+    },
+    afterCommit,
+  });
+
+  const root = executorFor(client, db, runNow);
+  return {
+    kind: 'pglite',
+    db,
+    query: root.query,
+    afterCommit: root.afterCommit,
+    async transaction(work) {
+      const callbacks: Array<() => void> = [];
+      const result = await client.transaction(async (transaction) =>
+        work(
+          executorFor(transaction, drizzle(transaction as unknown as PGlite) as unknown as Db, (callback) =>
+            callbacks.push(callback),
+          ),
+        ),
+      );
+      runAll(callbacks);
+      return result;
+    },
+    async exec<Row>(text: string) {
+      const results = await client.exec(text);
+      return (results.at(-1)?.rows ?? []) as Row[];
+    },
+    withAdvisoryLock: (_name, work) => work(),
+    async ping() {
+      await client.query('select 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+      options.onClose?.();
+    },
+  };
+}

@@ -1,0 +1,241 @@
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { ObjectStoreConfig } from '../../config/config.js';
+import { DomainError, Forbidden, NotFound, PayloadTooLarge, UpstreamUnavailable } from '../errors.js';
+import { listPath, objectPath, orgPrefix, validateContentType } from './object-keys.js';
+import type { ObjectBody, ObjectInfo, ObjectStore } from './object-store.js';
+
+export type S3ObjectStoreConfig = Extract<ObjectStoreConfig, { kind: 's3' }>;
+
+export interface S3ObjectStoreOptions {
+  /**
+   * PutObject needs the length up front, so stream bodies are read into memory first; longer streams are
+   * refused with PayloadTooLarge rather than risking the process's memory. Default 64 MiB.
+   */
+  maxBufferedBodyBytes?: number;
+  /** Keys per ListObjectsV2 page (S3 caps it at 1000). */
+  listPageSize?: number;
+  /** Total attempts per request, including the first. Default 3. */
+  maxAttempts?: number;
+  /** TCP connect timeout per attempt. Default 2 s. */
+  connectionTimeoutMs?: number;
+  /** Longest silence on an open connection (also while streaming a body). Default 20 s. */
+  socketTimeoutMs?: number;
+  /** Upper bound for the whole of `ping`, retries included. Default 5 s. */
+  pingTimeoutMs?: number;
+}
+
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * ObjectStore on S3 or an S3-compatible server (MinIO, SeaweedFS, s3rver). Objects live at `{orgId}/{key}`
+ * in one bucket. Timeouts and retries are deliberately short so a dead endpoint fails within seconds.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly kind = 's3' as const;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly maxBufferedBodyBytes: number;
+  private readonly listPageSize: number;
+  private readonly pingTimeoutMs: number;
+
+  constructor(config: S3ObjectStoreConfig, options: S3ObjectStoreOptions = {}) {
+    this.bucket = config.bucket;
+    this.maxBufferedBodyBytes = options.maxBufferedBodyBytes ?? 64 * 1024 * 1024;
+    this.listPageSize = options.listPageSize ?? 1000;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
+    this.client = new S3Client({
+      region: config.region,
+      endpoint: config.endpoint,
+      forcePathStyle: config.forcePathStyle,
+      credentials: config.credentials, // undefined: the SDK's default chain (instance role, web identity, …)
+      maxAttempts: options.maxAttempts ?? 3,
+      requestHandler: {
+        connectionTimeout: options.connectionTimeoutMs ?? 2_000,
+        socketTimeout: options.socketTimeoutMs ?? 20_000,
+      },
+      // Newer SDKs add CRC checksums to every upload by default, which many S3-compatible servers reject.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  async put(orgId: string, key: string, body: ObjectBody, options: { contentType?: string } = {}): Promise<ObjectInfo> {
+    const path = objectPath(orgId, key);
+    const contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
+    validateContentType(contentType);
+    const bytes = await this.readBody(body);
+    const response = await this.call('object', () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: path,
+          Body: bytes,
+          ContentLength: bytes.byteLength,
+          ContentType: contentType,
+        }),
+      ),
+    );
+    return { key, size: bytes.byteLength, contentType, ...etagOf(response.ETag) };
+  }
+
+  async get(orgId: string, key: string): Promise<{ info: ObjectInfo; body: Readable }> {
+    const path = objectPath(orgId, key);
+    const response = await this.call('object', () =>
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: path })),
+    );
+    if (!(response.Body instanceof Readable)) {
+      throw new UpstreamUnavailable('The object store returned no readable body');
+    }
+    return {
+      info: {
+        key,
+        size: response.ContentLength ?? 0,
+        ...(response.ContentType === undefined ? {} : { contentType: response.ContentType }),
+        ...(response.LastModified === undefined ? {} : { lastModified: response.LastModified }),
+        ...etagOf(response.ETag),
+      },
+      body: response.Body,
+    };
+  }
+
+  async head(orgId: string, key: string): Promise<ObjectInfo | undefined> {
+    const path = objectPath(orgId, key);
+    try {
+      const response = await this.call('object', () =>
+        this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: path })),
+      );
+      return {
+        key,
+        size: response.ContentLength ?? 0,
+        ...(response.ContentType === undefined ? {} : { contentType: response.ContentType }),
+        ...(response.LastModified === undefined ? {} : { lastModified: response.LastModified }),
+        ...etagOf(response.ETag),
+      };
+    } catch (error) {
+      if (error instanceof NotFound) return undefined;
+      throw error;
+    }
+  }
+
+  /** ListObjectsV2 does not return content types, so listed entries carry none. */
+  async *list(orgId: string, prefix = ''): AsyncIterable<ObjectInfo> {
+    const fullPrefix = listPath(orgId, prefix);
+    const org = orgPrefix(orgId);
+    let continuationToken: string | undefined;
+    do {
+      const token = continuationToken;
+      const page = await this.call('object', () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: fullPrefix,
+            MaxKeys: this.listPageSize,
+            ContinuationToken: token,
+          }),
+        ),
+      );
+      for (const object of page.Contents ?? []) {
+        if (!object.Key?.startsWith(org)) continue;
+        yield {
+          key: object.Key.slice(org.length),
+          size: object.Size ?? 0,
+          ...(object.LastModified === undefined ? {} : { lastModified: object.LastModified }),
+          ...etagOf(object.ETag),
+        };
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
+  }
+
+  async delete(orgId: string, key: string): Promise<void> {
+    const path = objectPath(orgId, key);
+    try {
+      await this.call('object', () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: path })));
+    } catch (error) {
+      // S3 answers 204 for a missing key; some compatible servers answer 404 instead.
+      if (!(error instanceof NotFound)) throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.call('bucket', () =>
+      this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), {
+        abortSignal: AbortSignal.timeout(this.pingTimeoutMs),
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
+  private async call<T>(subject: 'object' | 'bucket', operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toDomainError(error, subject);
+    }
+  }
+
+  private async readBody(body: ObjectBody): Promise<Uint8Array> {
+    if (typeof body === 'string') return Buffer.from(body, 'utf8');
+    if (body instanceof Uint8Array) return body;
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of body as AsyncIterable<unknown>) {
+      let bytes: Buffer;
+      if (typeof chunk === 'string') bytes = Buffer.from(chunk, 'utf8');
+      else if (chunk instanceof Uint8Array) bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      else throw new TypeError('Object body streams must produce strings or bytes');
+      length += bytes.length;
+      if (length > this.maxBufferedBodyBytes) {
+        // Leaving the loop destroys the stream, so the producer stops too.
+        throw new PayloadTooLarge(`Streamed objects may be at most ${this.maxBufferedBodyBytes} bytes`, {
+          limitBytes: this.maxBufferedBodyBytes,
+        });
+      }
+      chunks.push(bytes);
+    }
+    return Buffer.concat(chunks, length);
+  }
+}
+
+/** S3 quotes ETags (`"abc…"`); the port exposes the bare value, as the filesystem store does. */
+function etagOf(etag: string | undefined): { etag?: string } {
+  return etag === undefined ? {} : { etag: etag.replace(/^(W\/)?"(.*)"$/, '$2') };
+}
+
+function toDomainError(error: unknown, subject: 'object' | 'bucket'): unknown {
+  if (error instanceof DomainError) return error;
+  const name = error instanceof Error ? error.name : '';
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  const options = { cause: error };
+  if (name === 'NoSuchBucket' || (subject === 'bucket' && status === 404)) {
+    return new UpstreamUnavailable('The object store bucket does not exist', 30, options);
+  }
+  if (status === 404 || name === 'NoSuchKey' || name === 'NotFound') {
+    return new NotFound('Object not found', undefined, options);
+  }
+  if (status === 401 || status === 403) {
+    return new Forbidden(
+      'The object store refused access; check its credentials and bucket policy',
+      undefined,
+      options,
+    );
+  }
+  if (name === 'EntityTooLarge')
+    return new PayloadTooLarge('The object is too large for the object store', undefined, options);
+  // Any other 4xx means this request was wrong, not that the store is down: surface it as the bug it is.
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return error;
+  // 5xx, throttling, refused or timed-out connections, aborted requests, unparseable answers.
+  return new UpstreamUnavailable('The object store did not answer', 5, options);
+}

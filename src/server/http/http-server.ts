@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { type AuroraApp, registerAccountsRoutes, registerAuthentication } from '../../features/accounts/index.js';
+import type { Platform } from '../../platform/platform.js';
+import { registerHealthRoutes } from '../health.routes.js';
+import type { Services } from '../services.js';
+import { problemFor, sendProblem } from './problem-details.js';
+import { landingPage } from './landing-page.js';
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const openApiPath = '/api/v1/openapi.json';
+
+/** The HTTP API: every route has zod schemas, declares who may call it, and fails with problem+json. */
+export async function buildHttpServer(platform: Platform, services: Services): Promise<AuroraApp> {
+  const { config, metrics } = platform;
+  const app = Fastify({
+    loggerInstance: platform.logger as FastifyBaseLogger,
+    bodyLimit: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
+    // Reuse a caller's X-Request-Id so traces line up across services, but only if it is safe to log.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    },
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>() as AuroraApp;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Aurora API',
+        version: '1',
+        description:
+          'Errors are RFC 9457 application/problem+json with a stable `code`. Authenticate with `Authorization: Bearer <api token>` or the session cookie from POST /api/v1/auth/login.',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token (aur_…)' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'aurora_session' },
+        },
+      },
+      security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'warn' : 'info';
+    if (request.routeOptions.logLevel === 'warn' && level === 'info') return;
+    request.log[level](
+      { method: request.method, route, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = problemFor(error, request);
+    if (mapped.unexpected) request.log.error({ err: error }, 'request failed');
+    else request.log.warn({ code: mapped.problem.code, detail: mapped.problem.detail }, 'request rejected');
+    return sendProblem(reply, mapped);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemFor({ statusCode: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}` }, request)),
+  );
+
+  registerAuthentication(app, services.accounts, { metrics, publicUrl: config.server.publicUrl });
+  registerHealthRoutes(app, platform);
+  registerAccountsRoutes(app, {
+    accounts: services.accounts,
+    audit: platform.audit,
+    rateLimiters: platform.rateLimiters,
+    secureCookies: config.server.publicUrl?.startsWith('https://') ?? false,
+  });
+
+  app.get(openApiPath, { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(landingPage()),
+  );
+
+  return app;
+}
