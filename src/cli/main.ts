@@ -25,7 +25,8 @@ function parsePositiveInteger(value: string): number {
   return parsed;
 }
 
-export function buildProgram(environment: Record<string, string | undefined>): Command {
+/** `environment` defaults to the process environment (read by loadConfig alone). */
+export function buildProgram(environment?: Record<string, string | undefined>): Command {
   const program = new Command('aurora')
     .description('Aurora: alerts in, root cause out. Configuration comes from environment variables (see .env.example).')
     .showHelpAfterError()
@@ -81,7 +82,7 @@ export function buildProgram(environment: Record<string, string | undefined>): C
 }
 
 /** Entry point for bin/aurora.js. Expected failures print one clear line; only bugs print a stack. */
-export async function run(argv: string[], environment: Record<string, string | undefined> = process.env): Promise<void> {
+export async function run(argv: string[], environment?: Record<string, string | undefined>): Promise<void> {
   try {
     await buildProgram(environment).parseAsync(argv);
   } catch (error) {

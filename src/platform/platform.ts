@@ -8,7 +8,7 @@ import { migrationStatus, runMigrations } from './database/migrator.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger, SecretRedactor } from './logger/logger.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createMetrics, type Metrics, registerQueueGauge } from './metrics/metrics.js';
 import { createObjectStore } from './objects/create-object-store.js';
 import type { ObjectStore } from './objects/object-store.js';
 import { type AuroraJobCatalog, jobCatalog } from './queue/job-catalog.js';
@@ -115,11 +115,14 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     await queue.start();
     closers.push(() => queue.stop({ timeoutMs: config.server.shutdownTimeoutMs }));
 
+    const metrics = createMetrics();
+    registerQueueGauge(metrics, () => queue.counts());
+
     return {
       config,
       logger,
       redactor,
-      metrics: createMetrics(),
+      metrics,
       database,
       queue,
       objects,

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Cache, RateLimiterFactory } from '../../src/platform/cache/cache.js';
 import { createCache } from '../../src/platform/cache/create-cache.js';
 import { UpstreamUnavailable } from '../../src/platform/errors.js';
 import { capturingLogger, silentLogger } from '../support/logger.js';
+import { tcpProxy } from '../support/tcp-proxy.js';
 
 const redisUrl = process.env.REDIS_URL;
 /** One prefix per run, so concurrent runs (and earlier crashed ones) never share keys. */
@@ -268,7 +268,7 @@ describe.skipIf(!redisUrl)(redisUrl ? 'redis cache' : 'redis cache (skipped: RED
     }
   });
   it('fails fast while a live connection is down, and works again once Redis is back', async () => {
-    const proxy = await tcpProxy(redisUrl ?? '');
+    const proxy = await tcpProxy(redisUrl ?? '', 6379);
     const { logger, text } = capturingLogger();
     const { cache, rateLimiters } = createCache({ redisUrl: `redis://127.0.0.1:${proxy.port}`, keyPrefix, logger });
     const limiter = rateLimiters.create(unique('outage'), { points: 100, durationSeconds: 60 });
@@ -300,55 +300,4 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(100);
   }
-}
-
-/** A TCP forwarder to Redis that a test can cut (as if Redis died) and restore on the same port. */
-async function tcpProxy(target: string): Promise<{ port: number; stop(): Promise<void>; start(): Promise<void> }> {
-  const { hostname, port: targetPort } = new URL(target);
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  let port = 0;
-  const proxy = {
-    get port() {
-      return port;
-    },
-    async start() {
-      const listening = createServer((client) => {
-        const upstream = connect(Number(targetPort || 6379), hostname);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('error', () => undefined);
-          socket.on('close', () => {
-            sockets.delete(socket);
-            client.destroy();
-            upstream.destroy();
-          });
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      await new Promise<void>((resolve) => listening.listen(port, '127.0.0.1', resolve));
-      const address = listening.address();
-      if (address === null || typeof address === 'string') throw new Error('no port');
-      port = address.port;
-      server = listening;
-    },
-    async stop() {
-      const stopping = server;
-      server = undefined;
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => (stopping ? stopping.close(() => resolve()) : resolve()));
-    },
-  };
-  await proxy.start();
-  return proxy;
-}
-
-/** A TCP port on which nothing listens: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }

@@ -29,6 +29,7 @@ describe('HTTP basics', () => {
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.text).toContain('aurora_http_request_duration_seconds_bucket');
     expect(metrics.text).toMatch(/aurora_process_resident_memory_bytes \d+/);
+    expect(metrics.text).toMatch(/aurora_queue_jobs\{queue="investigation.run",state="created"\} 0/);
   });
 
   it('publishes an OpenAPI 3.1 document listing the API routes', async () => {

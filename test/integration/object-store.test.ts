@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -491,6 +491,26 @@ describe('S3ObjectStore failure modes', () => {
     await expect(store.get(randomUUID(), 'x')).rejects.toBeInstanceOf(UpstreamUnavailable);
     await expect(store.put(randomUUID(), 'x', 'x')).rejects.toBeInstanceOf(UpstreamUnavailable);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('gives up within seconds on an endpoint that accepts connections but never answers', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const store = open(s3Config(`http://127.0.0.1:${port}`), { pingTimeoutMs: 1_000, requestTimeoutMs: 500 });
+      let started = Date.now();
+      await expect(store.ping()).rejects.toBeInstanceOf(UpstreamUnavailable);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      started = Date.now();
+      await expect(store.head(randomUUID(), 'x')).rejects.toBeInstanceOf(UpstreamUnavailable);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(sockets.size).toBeGreaterThan(0); // it really connected, so the timeouts (not a refusal) ended the wait
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('throws UpstreamUnavailable from ping when the bucket does not exist', async () => {

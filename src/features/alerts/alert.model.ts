@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one alert shape every intake source normalises into. Parsers (./sources) are pure: a verified HTTP body in,
  * a ParsedDelivery out; storage, dedup and correlation work only with these types.
@@ -60,6 +62,28 @@ export interface GenericFieldMapping {
   environment?: string;
   externalId?: string;
 }
+
+/** An RFC 6901 pointer: empty, or `/`-separated segments where `~` only appears as `~0` or `~1`. */
+export const jsonPointerSchema = z
+  .string()
+  .max(1_024)
+  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be an RFC 6901 JSON pointer such as /labels/service');
+
+/** For the integration routes: the generic source's per-integration mapping, unknown keys rejected. */
+export const genericFieldMappingSchema = z
+  .object({
+    title: jsonPointerSchema.optional(),
+    service: jsonPointerSchema.optional(),
+    severity: jsonPointerSchema.optional(),
+    status: jsonPointerSchema.optional(),
+    fingerprint: jsonPointerSchema.optional(),
+    description: jsonPointerSchema.optional(),
+    environment: jsonPointerSchema.optional(),
+    externalId: jsonPointerSchema.optional(),
+  })
+  .strict() satisfies z.ZodType<GenericFieldMapping>;
+
+export const alertSourceSchema = z.enum(alertSources);
 
 export interface ParsedDelivery {
   alerts: NormalizedAlert[];

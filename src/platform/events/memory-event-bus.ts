@@ -65,7 +65,15 @@ export class LocalSubscribers {
     if (!handlers) return;
     // A copy of the set: a handler may unsubscribe (itself or others) while we iterate.
     for (const handler of [...handlers]) {
-      handler(event);
+      try {
+        handler(event);
+      } catch (error) {
+        // One broken subscriber (say, a closed WebSocket) must not stop the others from getting the event.
+        this.logger?.error(
+          { err: error, eventId: event.id, eventType: event.type, orgId: event.orgId },
+          'Event handler failed',
+        );
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per process (no global default), so tests can build several platforms side by side. */
 export function createMetrics() {
@@ -23,3 +23,22 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Job counts by queue and state, read from the database when Prometheus scrapes. */
+export function registerQueueGauge(
+  metrics: Metrics,
+  counts: () => Promise<Record<string, Record<string, number>>>,
+): void {
+  new Gauge({
+    name: 'aurora_queue_jobs',
+    help: 'Jobs in the queue by name and state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const [queue, states] of Object.entries(await counts())) {
+        for (const [state, value] of Object.entries(states)) this.set({ queue, state }, value);
+      }
+    },
+  });
+}

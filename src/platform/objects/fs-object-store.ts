@@ -3,7 +3,6 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Conflict, DomainError, NotFound, UpstreamUnavailable, ValidationFailed } from '../errors.js';
 import { listPath, objectPath, orgPrefix, validateContentType } from './object-keys.js';
 import type { ObjectBody, ObjectInfo, ObjectStore } from './object-store.js';
@@ -236,25 +235,25 @@ async function writeObjectFile(
   try {
     const hash = createHash('md5');
     let size = 0;
-    let etag = '';
-    await pipeline(
-      bodyChunks(body),
-      async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          hash.update(chunk);
-          size += chunk.length;
-          yield chunk;
-        }
-        etag = hash.digest('hex');
-        yield encodeTrailer({ contentType, etag });
-      },
-      handle.createWriteStream({ autoClose: false }),
-    );
+    for await (const chunk of bodyChunks(body)) {
+      hash.update(chunk);
+      size += chunk.length;
+      await writeFully(handle, chunk);
+    }
+    const etag = hash.digest('hex');
+    await writeFully(handle, encodeTrailer({ contentType, etag }));
     await handle.sync();
     const stats = await handle.stat();
     return { size, etag, lastModified: stats.mtime };
   } finally {
     await handle.close();
+  }
+}
+
+async function writeFully(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    offset += bytesWritten;
   }
 }
 
@@ -342,7 +341,11 @@ function toInfo(key: string, stored: StoredObject): ObjectInfo {
 
 /** Removes folders left empty by a delete, up to and including the org's folder. */
 async function pruneEmptyDirectories(directory: string, orgDirectory: string): Promise<void> {
-  for (let current = directory; current.startsWith(orgDirectory); current = dirname(current)) {
+  for (
+    let current = directory;
+    current === orgDirectory || current.startsWith(orgDirectory + sep);
+    current = dirname(current)
+  ) {
     try {
       await rmdir(current);
     } catch {
@@ -351,12 +354,13 @@ async function pruneEmptyDirectories(directory: string, orgDirectory: string): P
   }
 }
 
+/** Best effort: a leftover that cannot be removed only wastes space, so it must not make the store unusable. */
 async function sweepStaleTemporaryFiles(directory: string): Promise<void> {
   const cutoff = Date.now() - STALE_TEMPORARY_MS;
-  for (const name of await readdir(directory)) {
+  for (const name of await readdir(directory).catch(() => [])) {
     const path = join(directory, name);
     const stats = await lstat(path).catch(() => undefined);
-    if (stats?.isFile() && stats.mtimeMs < cutoff) await rm(path, { force: true });
+    if (stats?.isFile() && stats.mtimeMs < cutoff) await rm(path, { force: true }).catch(() => undefined);
   }
 }
 

@@ -27,7 +27,9 @@ export interface S3ObjectStoreOptions {
   maxAttempts?: number;
   /** TCP connect timeout per attempt. Default 2 s. */
   connectionTimeoutMs?: number;
-  /** Longest silence on an open connection (also while streaming a body). Default 20 s. */
+  /** Longest wait for a response to start, per attempt; uploads are bounded by `socketTimeoutMs` instead. Default 5 s. */
+  requestTimeoutMs?: number;
+  /** Longest silence on an open connection, including while a body streams. Default 20 s. */
   socketTimeoutMs?: number;
   /** Upper bound for the whole of `ping`, retries included. Default 5 s. */
   pingTimeoutMs?: number;
@@ -60,6 +62,8 @@ export class S3ObjectStore implements ObjectStore {
       maxAttempts: options.maxAttempts ?? 3,
       requestHandler: {
         connectionTimeout: options.connectionTimeoutMs ?? 2_000,
+        requestTimeout: options.requestTimeoutMs ?? 5_000,
+        throwOnRequestTimeout: true,
         socketTimeout: options.socketTimeoutMs ?? 20_000,
       },
       // Newer SDKs add CRC checksums to every upload by default, which many S3-compatible servers reject.
@@ -82,6 +86,8 @@ export class S3ObjectStore implements ObjectStore {
           ContentLength: bytes.byteLength,
           ContentType: contentType,
         }),
+        // A large body may take longer than requestTimeout to send; the socket idle timeout still catches a stall.
+        { requestTimeout: 0 },
       ),
     );
     return { key, size: bytes.byteLength, contentType, ...etagOf(response.ETag) };

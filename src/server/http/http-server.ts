@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -16,6 +16,19 @@ import { problemFor, sendProblem } from './problem-details.js';
 import { landingPage } from './landing-page.js';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  auth: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered, so tests can walk them all (e.g. the cross-org isolation test). */
+    routeCatalog: RouteEntry[];
+  }
+}
 
 export const openApiPath = '/api/v1/openapi.json';
 
@@ -32,9 +45,18 @@ export async function buildHttpServer(platform: Platform, services: Services): P
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
-    disableRequestLogging: true,
+    // One access-log line per request comes from the onResponse hook below, with the route and duration.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>() as AuroraApp;
+
+  const routeCatalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', routeCatalog);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeCatalog.push({ method, url: route.url, auth: route.config?.auth });
+    }
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -12,6 +12,7 @@ import {
   requireArray,
   requireRecord,
   safeUrl,
+  storableJson,
   toStringRecord,
 } from './normalize.js';
 import { environmentFromLabels, serviceFromLabels } from './service.js';
@@ -99,7 +100,7 @@ export function parseAlertGroup(body: unknown, context: ParseContext, options: A
       endsAt: status === 'resolved' ? timestampOr(alert.endsAt, context.receivedAt) : null,
       links: compactLinks({ ...sharedLinks, ...definedOnly(options.links(alert, group, labels)) }),
       groupKey,
-      raw: { ...groupFields, alerts: [alert] },
+      raw: storableJson({ ...groupFields, alerts: [alert] }),
     };
   });
   return { alerts, deliveryId: null };

@@ -13,6 +13,7 @@ import {
   recordOrEmpty,
   requireRecord,
   scalarText,
+  storableJson,
 } from './normalize.js';
 import { environmentFromName, serviceFromDimensions } from './service.js';
 import { severityFromPriority, severityFromWord } from './severity.js';
@@ -71,7 +72,8 @@ export function parseCloudWatch(body: unknown, context: ParseContext): ParsedDel
     return { alerts: [], deliveryId: messageId, subscriptionConfirmation: { subscribeUrl, topicArn } };
   }
   if (type === 'UnsubscribeConfirmation') return { alerts: [], deliveryId: messageId };
-  if (type !== 'Notification') fail('Type', 'must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation');
+  if (type !== 'Notification')
+    fail('Type', 'must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation');
 
   const messageText = scalarText(envelope.Message);
   if (messageText === undefined) fail('Message');
@@ -138,7 +140,7 @@ export function parseCloudWatch(body: unknown, context: ParseContext): ParsedDel
         endsAt: status === 'resolved' ? (changedAt ?? new Date(context.receivedAt.getTime())) : null,
         links: compactLinks({ generator: consoleUrl(alarmArn, alarmName) }),
         groupKey: null,
-        raw: { ...envelope, Message: alarm },
+        raw: storableJson({ ...envelope, Message: alarm }),
       },
     ],
     deliveryId: messageId,

@@ -11,6 +11,7 @@ import {
   recordOrEmpty,
   requireRecord,
   safeUrl,
+  storableJson,
   tagsToRecord,
   templateValue,
 } from './normalize.js';
@@ -60,8 +61,10 @@ import { severityFromPriority } from './severity.js';
  * | anything else (Triggered, Re-Triggered, Renotify) | high |
  */
 
-const titlePrefix = /^\s*\[(P[0-5]|Re-Triggered|Triggered|Recovered|Re-Warn|Warn|Re-No Data|No Data|Renotify|Null)(?: on \{([^}]*)\})?\]/i;
-const monitorLink = /https?:\/\/[^\s)\]"'<>]+\/monitors(?:\/|#)(\d{1,20})[^\s)\]"'<>]*/;
+const titlePrefix =
+  /^\s*\[(P[0-5]|Re-Triggered|Triggered|Recovered|Re-Warn|Warn|Re-No Data|No Data|Renotify|Null)(?: on \{([^}]*)\})?\]/i;
+const monitorPath = /\/monitors[/#](\d{1,20})/g;
+const linkDelimiter = /[\s()[\]"'<>]/;
 
 interface TitleParts {
   title: string;
@@ -73,7 +76,8 @@ interface TitleParts {
 export function parseDatadog(body: unknown, context: ParseContext): ParsedDelivery {
   const payload = requireRecord(body, 'body');
   const recommended = 'alert_id' in payload || 'alert_transition' in payload;
-  const titleField = recommended && templateValue(payload.alert_title, limits.title * 2) !== null ? 'alert_title' : 'title';
+  const titleField =
+    recommended && templateValue(payload.alert_title, limits.title * 2) !== null ? 'alert_title' : 'title';
   const rawTitle = templateValue(payload[titleField], limits.title * 2);
   if (rawTitle === null) fail(recommended ? 'alert_title' : 'title');
   const parts = splitTitle(rawTitle);
@@ -81,13 +85,17 @@ export function parseDatadog(body: unknown, context: ParseContext): ParsedDelive
   const eventParts = eventTitle === null ? null : splitTitle(eventTitle);
 
   const messageBody = cleanText(payload.body, limits.description * 2);
-  const linkInBody = messageBody === null ? null : monitorLink.exec(messageBody);
-  const monitorId = firstOf(templateValue(payload.alert_id, 20), linkInBody?.[1]);
+  const linkInBody = messageBody === null ? null : findMonitorLink(messageBody);
+  const monitorId = firstOf(templateValue(payload.alert_id, 20), linkInBody?.monitorId);
   const transition = firstOf(templateValue(payload.alert_transition, 40), parts.transition, eventParts?.transition);
   const alertType = templateValue(payload.alert_type, 40)?.toLowerCase() ?? null;
   const priority = firstOf(templateValue(payload.priority, 10), parts.priority, eventParts?.priority);
-  const group = normalizeScope(firstOf(templateValue(payload.group, limits.labelValue), parts.scope, eventParts?.scope));
-  const tags = tagsToRecord(readTags(Array.isArray(payload.tags) ? payload.tags : templateValue(payload.tags, 100_000)));
+  const group = normalizeScope(
+    firstOf(templateValue(payload.group, limits.labelValue), parts.scope, eventParts?.scope),
+  );
+  const tags = tagsToRecord(
+    readTags(Array.isArray(payload.tags) ? payload.tags : templateValue(payload.tags, 100_000)),
+  );
   const org = recordOrEmpty(payload.org);
   const orgId = templateValue(org.id, limits.identifier);
   const status: AlertStatus =
@@ -140,10 +148,13 @@ export function parseDatadog(body: unknown, context: ParseContext): ParsedDelive
         labels,
         annotations,
         startsAt: date ?? new Date(context.receivedAt.getTime()),
-        endsAt: status === 'resolved' ? timestampOr(firstOf(parseTimestamp(payload.last_updated), date), context.receivedAt) : null,
-        links: compactLinks({ generator: firstOf(safeUrl(payload.link), safeUrl(linkInBody?.[0])) ?? undefined }),
+        endsAt:
+          status === 'resolved'
+            ? timestampOr(firstOf(parseTimestamp(payload.last_updated), date), context.receivedAt)
+            : null,
+        links: compactLinks({ generator: firstOf(safeUrl(payload.link), linkInBody?.url) ?? undefined }),
         groupKey: monitorId === null ? null : `datadog:monitor:${monitorId}`,
-        raw: payload,
+        raw: storableJson(payload),
       },
     ],
     deliveryId: templateValue(payload.id, limits.identifier),
@@ -180,8 +191,34 @@ function normalizeScope(scope: string | null): string | null {
   return tags.length === 0 ? null : tags.join(',').slice(0, limits.labelValue);
 }
 
+/**
+ * The first http(s) link to a monitor (`…/monitors/1234…` or `…/monitors#1234…`) in Datadog's message text. Scans
+ * outwards from each `/monitors` match instead of using one big pattern, which would backtrack quadratically on
+ * long runs of URL-like text.
+ */
+function findMonitorLink(text: string): { monitorId: string; url: string } | null {
+  monitorPath.lastIndex = 0;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const match = monitorPath.exec(text);
+    if (!match?.[1]) return null;
+    let start = match.index;
+    const floor = Math.max(0, start - 2_048);
+    while (start > floor && !linkDelimiter.test(text.charAt(start - 1))) start -= 1;
+    let end = match.index + match[0].length;
+    const ceiling = Math.min(text.length, end + 2_048);
+    while (end < ceiling && !linkDelimiter.test(text.charAt(end))) end += 1;
+    const url = safeUrl(text.slice(start, end));
+    if (url) return { monitorId: match[1], url };
+  }
+  return null;
+}
+
+/** Datadog wraps markdown messages in `%%%` fences. */
 function stripMarkdownFence(text: string): string {
-  return text.replace(/^%%%\s*/, '').replace(/\s*%%%$/, '');
+  let result = text.trim();
+  if (result.startsWith('%%%')) result = result.slice(3);
+  if (result.endsWith('%%%')) result = result.slice(0, -3);
+  return result;
 }
 
 function severityOf(priority: string | null, transition: string | null, alertType: string | null): Severity {

@@ -4,11 +4,12 @@ import { scalarText } from './normalize.js';
  * Timestamps arrive as ISO 8601 strings (Alertmanager, PagerDuty, Sentry, CloudWatch's `+0000` offsets), RFC 1123
  * strings, epoch seconds (Sentry `received`), epoch milliseconds (Datadog `$DATE`, Opsgenie `createdAt`) and epoch
  * nanoseconds (Opsgenie `updatedAt`), as numbers or numeric strings. Anything else, and anything outside
- * 1970–9999 (Alertmanager's `0001-01-01T00:00:00Z` means "unset"), is absent: callers fall back to the time the
+ * 2000–9999 (Alertmanager's `0001-01-01T00:00:00Z` means "unset"), is absent: callers fall back to the time the
  * delivery was received, so an alert never carries an Invalid Date.
  */
 
-const earliest = Date.UTC(1970, 0, 1);
+// Nothing a monitoring tool sends predates 2000; earlier values are zero-ish garbage, not history.
+const earliest = Date.UTC(2000, 0, 1);
 const latest = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const isoDate = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;

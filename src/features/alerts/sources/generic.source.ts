@@ -1,4 +1,10 @@
-import type { AlertStatus, GenericFieldMapping, NormalizedAlert, ParseContext, ParsedDelivery } from '../alert.model.js';
+import type {
+  AlertStatus,
+  GenericFieldMapping,
+  NormalizedAlert,
+  ParseContext,
+  ParsedDelivery,
+} from '../alert.model.js';
 import { parseTimestamp, timestampOr } from './dates.js';
 import { hashedFingerprint, nativeFingerprint } from './fingerprint.js';
 import { parsePointer, resolvePointer } from './json-pointer.js';
@@ -12,6 +18,7 @@ import {
   recordOrEmpty,
   requireRecord,
   safeUrl,
+  storableJson,
   toStringRecord,
 } from './normalize.js';
 import { environmentFromLabels, serviceFromLabels } from './service.js';
@@ -156,7 +163,7 @@ function parseOne(
       silence: safeUrl(links.silence),
     }),
     groupKey: cleanLine(alert.groupKey, limits.groupKey),
-    raw: alert,
+    raw: storableJson(alert),
   };
 }
 

@@ -24,7 +24,8 @@ export function parseGrafana(body: unknown, context: ParseContext): ParsedDelive
     source: 'grafana',
     links: (alert) => ({
       silence: safeUrl(alert.silenceURL),
-      dashboard: firstOf(safeUrl(alert.panelURL), safeUrl(alert.dashboardURL), dashboardFromAnnotations(alert)) ?? undefined,
+      dashboard:
+        firstOf(safeUrl(alert.panelURL), safeUrl(alert.dashboardURL), dashboardFromAnnotations(alert)) ?? undefined,
     }),
     extraAnnotations: (alert): Record<string, string> => {
       const valueString = cleanText(alert.valueString, limits.annotationValue);

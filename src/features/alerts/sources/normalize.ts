@@ -66,13 +66,25 @@ const lineControlCharacters = /[\u0000-\u001f\u007f]+/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const textControlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
+const loneSurrogates = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Replaces unpaired UTF-16 surrogates with U+FFFD: they break encodeURIComponent, and PostgreSQL rejects them in
+ * jsonb (`\ud800` escapes), so no normalised string may carry one.
+ */
+export function wellFormed(text: string): string {
+  // String.prototype.isWellFormed (V8 11.3+, so Node 20) is a native scan; ES2023 typings do not know it yet.
+  const native = text as string & { isWellFormed?: () => boolean };
+  if (native.isWellFormed?.() === true) return text;
+  return text.replace(loneSurrogates, '\ufffd');
+}
+
 /** One line of display text (titles, ids, label keys): control characters become spaces, runs of space collapse. */
 export function cleanLine(value: unknown, max: number): string | null {
   const text = scalarText(value);
   if (text === undefined) return null;
   // Pre-cut so a multi-megabyte string costs no more than a short one.
-  const cleaned = text
-    .slice(0, max * 4)
+  const cleaned = wellFormed(text.slice(0, max * 4))
     .replace(lineControlCharacters, ' ')
     .replace(/\s{2,}/g, ' ')
     .trim();
@@ -83,7 +95,9 @@ export function cleanLine(value: unknown, max: number): string | null {
 export function cleanText(value: unknown, max: number): string | null {
   const text = scalarText(value);
   if (text === undefined) return null;
-  const cleaned = text.slice(0, max * 2).replace(textControlCharacters, '').trim();
+  const cleaned = wellFormed(text.slice(0, max * 2))
+    .replace(textControlCharacters, '')
+    .trim();
   return cleaned === '' ? null : truncate(cleaned, max);
 }
 
@@ -120,7 +134,7 @@ export function toStringRecord(value: unknown, kind: 'labels' | 'annotations' = 
 /** Only absolute http(s) URLs survive, so a payload cannot plant a `javascript:` link in the UI. */
 export function safeUrl(value: unknown): string | undefined {
   const text = scalarText(value)?.trim();
-  if (!text || text.length > limits.url) return undefined;
+  if (!text || text.length > limits.url || text !== wellFormed(text)) return undefined;
   if (!/^https?:\/\//i.test(text)) return undefined;
   try {
     const url = new URL(text);
@@ -171,4 +185,56 @@ export function readTags(value: unknown): string[] {
     if (tags.length >= limits.labelCount) break;
   }
   return tags;
+}
+
+const maxRawDepth = 32;
+const maxRawNodes = 20_000;
+const tooDeep = '[nested too deep]';
+const tooLarge = '[truncated]';
+
+/**
+ * A copy of a payload slice that PostgreSQL jsonb accepts: NUL and unpaired surrogates (both rejected by jsonb)
+ * become U+FFFD, non-finite numbers become null, nesting below 32 levels and anything past 20,000 values are
+ * replaced by a marker string. Iterative, so hostile nesting cannot overflow the stack.
+ */
+export function storableJson(value: unknown): unknown {
+  const holder: Record<string, unknown> = {};
+  const stack: { source: unknown; target: Record<string, unknown> | unknown[]; key: string | number; depth: number }[] =
+    [{ source: value, target: holder, key: 'value', depth: 0 }];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const { source, target, key, depth } = stack.pop() as (typeof stack)[number];
+    nodes += 1;
+    let copy: unknown;
+    if (typeof source === 'string') copy = storableString(source);
+    else if (typeof source === 'number') copy = Number.isFinite(source) ? source : null;
+    else if (typeof source === 'boolean' || source === null) copy = source;
+    else if (typeof source !== 'object') continue;
+    else if (nodes > maxRawNodes) copy = tooLarge;
+    else if (depth >= maxRawDepth) copy = tooDeep;
+    else if (Array.isArray(source)) {
+      const items: unknown[] = new Array(source.length).fill(null);
+      for (let index = source.length - 1; index >= 0; index -= 1) {
+        stack.push({ source: source[index], target: items, key: index, depth: depth + 1 });
+      }
+      copy = items;
+    } else {
+      const record: Record<string, unknown> = {};
+      const entries = Object.entries(source as Record<string, unknown>);
+      for (let index = entries.length - 1; index >= 0; index -= 1) {
+        const [childKey, child] = entries[index] as [string, unknown];
+        stack.push({ source: child, target: record, key: storableString(childKey), depth: depth + 1 });
+      }
+      copy = record;
+    }
+    if (Array.isArray(target) || key !== '__proto__') (target as Record<string | number, unknown>)[key] = copy;
+    // Assigning `__proto__` would swap the prototype; a JSON key of that name must stay an ordinary property.
+    else Object.defineProperty(target, key, { value: copy, enumerable: true, writable: true, configurable: true });
+  }
+  return holder.value;
+}
+
+function storableString(text: string): string {
+  const formed = wellFormed(text);
+  return formed.includes('\u0000') ? formed.replaceAll('\u0000', '\ufffd') : formed;
 }

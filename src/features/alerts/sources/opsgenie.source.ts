@@ -10,6 +10,7 @@ import {
   readTags,
   recordOrEmpty,
   requireRecord,
+  storableJson,
   tagsToRecord,
   toStringRecord,
 } from './normalize.js';
@@ -108,7 +109,7 @@ export function parseOpsgenie(body: unknown, context: ParseContext): ParsedDeliv
         endsAt: status === 'resolved' ? (updatedAt ?? new Date(context.receivedAt.getTime())) : null,
         links: {},
         groupKey: null,
-        raw: payload,
+        raw: storableJson(payload),
       },
     ],
     deliveryId: updatedAtText === null ? null : `${alertId}:${action}:${updatedAtText}`.slice(0, 512),

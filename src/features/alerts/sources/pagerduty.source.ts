@@ -12,6 +12,7 @@ import {
   recordOrEmpty,
   requireRecord,
   safeUrl,
+  storableJson,
 } from './normalize.js';
 import { severityFromPriority } from './severity.js';
 
@@ -111,7 +112,7 @@ export function parsePagerDuty(body: unknown, context: ParseContext): ParsedDeli
         endsAt: status === 'resolved' ? (occurredAt ?? new Date(context.receivedAt.getTime())) : null,
         links: compactLinks({ generator: safeUrl(data.html_url) }),
         groupKey: null,
-        raw: payload,
+        raw: storableJson(payload),
       },
     ],
     deliveryId,

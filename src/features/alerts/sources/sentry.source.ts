@@ -14,6 +14,7 @@ import {
   requireRecord,
   safeUrl,
   scalarText,
+  storableJson,
 } from './normalize.js';
 import { severityFromWord } from './severity.js';
 
@@ -29,7 +30,7 @@ import { severityFromWord } from './severity.js';
  * |--------------|----------------------------------------------------|-----------------------------|-------------------------------|
  * | event_alert  | firing (action is always `triggered`)              | `sentry:issue:{event.issue_id}` | `event.title`             |
  * | issue        | created/unresolved → firing; resolved/ignored/archived → resolved; assigned → from `issue.status` | `sentry:issue:{issue.id}` | `issue.title` |
- * | metric_alert | critical/warning → firing; resolved → resolved     | `sentry:metric_alert:{metric_alert.id}` | `description_title` → rule name |
+ * | metric_alert | critical/warning → firing; resolved → resolved     | `sentry:metric_alert:{metric_alert.id}` | rule name → `description_title` without its status prefix |
  *
  * Service is the project slug (`issue.project.slug`; for event alerts the slug in `event.url`
  * `/projects/{org}/{project}/events/…`; for metric alerts `alert_rule.projects[0]`). Environment is the
@@ -129,17 +130,20 @@ function parseEventAlert(
         : nativeFingerprint('sentry', 'issue', issueId),
     status: 'firing',
     title,
-    description: cleanText(recordOrEmpty(event.metadata).value, limits.description),
+    description: unlessInTitle(cleanText(recordOrEmpty(event.metadata).value, limits.description), title),
     severity: severityOfLevel(level),
     service: project,
-    environment: firstOf(cleanLine(event.environment, limits.identifier), cleanLine(tags.environment, limits.identifier)),
+    environment: firstOf(
+      cleanLine(event.environment, limits.identifier),
+      cleanLine(tags.environment, limits.identifier),
+    ),
     labels,
     annotations,
     startsAt: timestampOr(firstOf(parseTimestamp(event.datetime), parseTimestamp(event.timestamp)), context.receivedAt),
     endsAt: null,
     links: compactLinks({ generator: firstOf(safeUrl(event.web_url), safeUrl(event.issue_url)) ?? undefined }),
     groupKey: null,
-    raw: payload,
+    raw: storableJson(payload),
   };
   return {
     alerts: [alert],
@@ -183,7 +187,6 @@ function parseIssue(
     count: cleanLine(issue.count, 40),
     user_count: cleanLine(issue.userCount, 40),
   });
-  const metadataValue = cleanText(metadata.value, limits.description);
   return {
     alerts: [
       {
@@ -192,7 +195,7 @@ function parseIssue(
         fingerprint: nativeFingerprint('sentry', 'issue', issueId),
         status,
         title,
-        description: metadataValue !== null && !title.includes(metadataValue) ? metadataValue : null,
+        description: unlessInTitle(cleanText(metadata.value, limits.description), title),
         severity: severityOfLevel(level),
         service: projectSlug,
         environment: null,
@@ -202,7 +205,7 @@ function parseIssue(
         endsAt: status === 'resolved' ? new Date(context.receivedAt.getTime()) : null,
         links: compactLinks({ generator: firstOf(safeUrl(issue.permalink), safeUrl(issue.web_url)) ?? undefined }),
         groupKey: null,
-        raw: payload,
+        raw: storableJson(payload),
       },
     ],
     deliveryId: null,
@@ -221,11 +224,19 @@ function parseMetricAlert(
   const ruleId = cleanLine(rule.id, limits.identifier);
   const ruleName = cleanLine(rule.name, limits.title);
   const status: AlertStatus = action === 'resolved' ? 'resolved' : 'firing';
-  const projects = Array.isArray(rule.projects) ? rule.projects : Array.isArray(metricAlert.projects) ? metricAlert.projects : [];
+  const projects = Array.isArray(rule.projects)
+    ? rule.projects
+    : Array.isArray(metricAlert.projects)
+      ? metricAlert.projects
+      : [];
   const project = cleanLine(projects[0], limits.identifier);
+  // The rule name stays the same across critical → warning → resolved; description_title carries a status prefix.
   const title =
-    firstOf(cleanLine(data.description_title, limits.title), ruleName, cleanLine(metricAlert.title, limits.title)) ??
-    'Sentry metric alert';
+    firstOf(
+      ruleName,
+      cleanLine(scalarText(data.description_title)?.replace(/^(critical|warning|resolved):\s*/i, ''), limits.title),
+      cleanLine(metricAlert.title, limits.title),
+    ) ?? 'Sentry metric alert';
 
   const labels: Record<string, string> = {};
   assignDefined(labels, {
@@ -268,11 +279,16 @@ function parseMetricAlert(
         endsAt: status === 'resolved' ? timestampOr(metricAlert.date_closed, context.receivedAt) : null,
         links: compactLinks({ generator: safeUrl(data.web_url) }),
         groupKey: ruleId === null ? null : `sentry:alert_rule:${ruleId}`,
-        raw: payload,
+        raw: storableJson(payload),
       },
     ],
     deliveryId: null,
   };
+}
+
+/** Sentry titles usually already are `{type}: {value}`; repeating the value as the description adds nothing. */
+function unlessInTitle(text: string | null, title: string): string | null {
+  return text !== null && !title.includes(text) ? text : null;
 }
 
 function issueActionStatus(action: string, issueStatus: string | null): AlertStatus {

@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { readFileSync } from 'node:fs';
+const rss = () => Math.round(Number(readFileSync('/proc/self/status','utf8').match(/VmRSS:\s+(\d+)/)[1])/1024);
+const withVector = process.env.V === '1';
+const db = await PGlite.create({ dataDir: process.env.D || undefined, extensions: withVector ? { vector } : {} });
+await db.query('select 1');
+await new Promise(r => setTimeout(r, 3000));
+console.log(`vector=${withVector} dir=${process.env.D ? 'existing' : 'memory'} rss=${rss()}MiB`);
+await db.close();

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Database } from '../../src/platform/database/database.js';
+import { runMigrations } from '../../src/platform/database/migrator.js';
+import { openPglite } from '../../src/platform/database/pglite.adapter.js';
+import { openPostgres } from '../../src/platform/database/postgres.adapter.js';
+import type { Logger } from '../../src/platform/logger/logger.js';
+
+export type BenchBackend = 'pglite' | 'postgres';
+
+export interface BenchDatabase {
+  backend: BenchBackend;
+  database: Database;
+  /** Opens a second, independent connection (pool) to the same database; PostgreSQL only. */
+  openAnother?: () => Promise<Database>;
+  /** e.g. "PGlite 0.5.14 (PostgreSQL 17.x)" or "PostgreSQL 15.x". */
+  serverVersion: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh PGlite data directory, migrated as Aurora migrates it on start. */
+export async function openBenchPglite(): Promise<BenchDatabase> {
+  const directory = mkdtempSync(join(tmpdir(), 'aurora-bench-'));
+  const database = await openPglite(join(directory, 'pglite'));
+  await runMigrations(database);
+  const [row] = await database.query<{ version: string }>('select version() as version');
+  return {
+    backend: 'pglite',
+    database,
+    serverVersion: row?.version.split(' on ')[0] ?? 'unknown',
+    async drop() {
+      await database.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A throwaway database `aurora_bench_<random>` on the server in `baseUrl`, migrated; dropped by `drop()`. */
+export async function openBenchPostgres(baseUrl: string, logger: Logger): Promise<BenchDatabase> {
+  const name = `aurora_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const open = () =>
+    openPostgres({ url: url.toString(), poolMax: 10, statementTimeoutMs: 0, logger, applicationName: 'aurora-bench' });
+  const opened: Database[] = [];
+  const dropDatabase = async () => {
+    for (const database of opened) await database.close().catch(() => undefined);
+    const cleanup = new pg.Client({ connectionString: baseUrl });
+    await cleanup.connect();
+    try {
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await cleanup.end();
+    }
+  };
+  try {
+    const database = await open();
+    opened.push(database);
+    await runMigrations(database);
+    const [row] = await database.query<{ server_version: string }>('show server_version');
+    return {
+      backend: 'postgres',
+      database,
+      async openAnother() {
+        const another = await open();
+        opened.push(another);
+        return another;
+      },
+      serverVersion: `PostgreSQL ${row?.server_version ?? 'unknown'}`,
+      drop: dropDatabase,
+    };
+  } catch (error) {
+    await dropDatabase().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** PGlite always; PostgreSQL too when DATABASE_URL is set. */
+export function benchBackends(databaseUrl: string | undefined): BenchBackend[] {
+  return databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export function openBench(backend: BenchBackend, databaseUrl: string | undefined, logger: Logger) {
+  if (backend === 'pglite') return openBenchPglite();
+  if (!databaseUrl) throw new Error('PostgreSQL needs DATABASE_URL');
+  return openBenchPostgres(databaseUrl, logger);
+}
+
+export const backendLabel = (backend: BenchBackend) => (backend === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL');
