@@ -95,7 +95,7 @@ export async function doctorCommand(config: Config): Promise<number> {
         database = await openPostgres({ ...config.database, logger });
       } else {
         const { openPglite } = await import('../platform/database/pglite.adapter.js');
-        database = await openPglite(config.database.dataDir);
+        database = await openPglite(config.database.dataDir, { sharedBuffersMb: config.database.sharedBuffersMb });
       }
       await database.ping();
       const status = await migrationStatus(database);
@@ -116,7 +116,7 @@ export async function doctorCommand(config: Config): Promise<number> {
     }),
   );
 
-  const objects = createObjectStore(config.objects);
+  const objects = (await createObjectStore(config.objects));
   lines.push(await probe('objects', describeObjects(config), () => objects.ping().then(() => undefined)));
   await objects.close().catch(() => undefined);
 
@@ -133,7 +133,7 @@ export async function doctorCommand(config: Config): Promise<number> {
     }),
   );
 
-  const { cache } = createCache({ redisUrl: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'aurora:', logger });
+  const { cache } = await createCache({ redisUrl: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'aurora:', logger });
   lines.push(
     await probe('cache', config.redis ? `redis ${redactUrl(config.redis.url)}` : 'memory', () =>
       cache.ping().then(() => undefined),

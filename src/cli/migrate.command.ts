@@ -14,7 +14,7 @@ export async function migrateCommand(config: Config): Promise<void> {
   } else {
     lock = DataDirLock.acquire(config.dataDir, 'aurora migrate');
     const { openPglite } = await import('../platform/database/pglite.adapter.js');
-    database = await openPglite(config.database.dataDir);
+    database = await openPglite(config.database.dataDir, { sharedBuffersMb: config.database.sharedBuffersMb });
   }
   try {
     const result = await runMigrations(database);

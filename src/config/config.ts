@@ -42,6 +42,7 @@ export const environmentSchema = z.object({
   AURORA_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
   AURORA_MASTER_KEY: optionalString,
 
+  AURORA_EMBEDDED_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(16),
   DATABASE_URL: optionalString.pipe(
     z
       .string()
@@ -86,7 +87,7 @@ export const environmentSchema = z.object({
 export type Environment = z.infer<typeof environmentSchema>;
 
 export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite'; dataDir: string; sharedBuffersMb: number }
   | { kind: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number };
 
 export type ObjectStoreConfig =
@@ -161,7 +162,7 @@ export function loadConfig(
         poolMax: env.DATABASE_POOL_MAX,
         statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       }
-    : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') };
+    : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite'), sharedBuffersMb: env.AURORA_EMBEDDED_SHARED_BUFFERS_MB };
 
   const objects = parseObjectStoreUrl(env, dataDir, problems);
   const secrets = parseSecrets(env, dataDir, problems);

@@ -81,7 +81,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     }
 
     const audit = new AuditLog(database);
-    const { cache, rateLimiters } = createCache({
+    const { cache, rateLimiters } = await createCache({
       redisUrl: config.redis?.url,
       keyPrefix: config.redis?.keyPrefix ?? 'aurora:',
       logger,
@@ -99,7 +99,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       ));
     if (!options.overrides?.events) closers.push(() => events.close());
 
-    const objects = options.overrides?.objects ?? createObjectStore(config.objects);
+    const objects = options.overrides?.objects ?? (await createObjectStore(config.objects));
     if (!options.overrides?.objects) closers.push(() => objects.close());
 
     const secrets = options.overrides?.secrets ?? (await createSecretStore(config.secrets, { database, audit, redactor }));
@@ -152,5 +152,5 @@ async function openDatabase(
   const lock = DataDirLock.acquire(config.dataDir, options.purpose);
   closers.push(() => lock.release());
   const { openPglite } = await import('./database/pglite.adapter.js');
-  return openPglite(config.database.dataDir);
+  return openPglite(config.database.dataDir, { sharedBuffersMb: config.database.sharedBuffersMb });
 }

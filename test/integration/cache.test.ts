@@ -5,7 +5,7 @@ import type { Cache, RateLimiterFactory } from '../../src/platform/cache/cache.j
 import { createCache } from '../../src/platform/cache/create-cache.js';
 import { UpstreamUnavailable } from '../../src/platform/errors.js';
 import { capturingLogger, silentLogger } from '../support/logger.js';
-import { tcpProxy } from '../support/tcp-proxy.js';
+import { closedPort, tcpProxy } from '../support/tcp-proxy.js';
 
 const redisUrl = process.env.REDIS_URL;
 /** One prefix per run, so concurrent runs (and earlier crashed ones) never share keys. */
@@ -20,10 +20,10 @@ interface Backend {
 }
 
 /** The behaviour every Cache and RateLimiterFactory must share, whatever stores the data. */
-function cacheContract(open: () => Backend) {
+function cacheContract(open: () => Promise<Backend>) {
   let backend: Backend;
-  beforeAll(() => {
-    backend = open();
+  beforeAll(async () => {
+    backend = await open();
   });
   afterAll(async () => {
     await backend?.cache.close();
@@ -180,9 +180,9 @@ describe.skipIf(!redisUrl)(redisUrl ? 'redis cache' : 'redis cache (skipped: RED
   });
 
   it('writes JSON under the configured prefix with a Redis TTL, and leaves other prefixes alone', async () => {
-    const { cache } = createCache({ redisUrl, keyPrefix, logger: silentLogger() });
+    const { cache } = await createCache({ redisUrl, keyPrefix, logger: silentLogger() });
     const neighbourPrefix = `${keyPrefix}neighbour:`;
-    const neighbour = createCache({ redisUrl, keyPrefix: neighbourPrefix, logger: silentLogger() }).cache;
+    const neighbour = (await createCache({ redisUrl, keyPrefix: neighbourPrefix, logger: silentLogger() })).cache;
     try {
       const key = unique('raw');
       await cache.set(key, { a: 1 }, 30);
@@ -204,7 +204,7 @@ describe.skipIf(!redisUrl)(redisUrl ? 'redis cache' : 'redis cache (skipped: RED
   });
 
   it('treats a foreign non-JSON value as a miss', async () => {
-    const { cache } = createCache({ redisUrl, keyPrefix, logger: silentLogger() });
+    const { cache } = await createCache({ redisUrl, keyPrefix, logger: silentLogger() });
     try {
       const key = unique('foreign');
       await raw.set(`${keyPrefix}cache:${key}`, 'not json', 'EX', 30);
@@ -215,8 +215,8 @@ describe.skipIf(!redisUrl)(redisUrl ? 'redis cache' : 'redis cache (skipped: RED
   });
 
   it('shares rate-limit windows between two processes (two clients)', async () => {
-    const first = createCache({ redisUrl, keyPrefix, logger: silentLogger() });
-    const second = createCache({ redisUrl, keyPrefix, logger: silentLogger() });
+    const first = await createCache({ redisUrl, keyPrefix, logger: silentLogger() });
+    const second = await createCache({ redisUrl, keyPrefix, logger: silentLogger() });
     try {
       const name = unique('shared');
       const key = unique('key');
@@ -236,7 +236,7 @@ describe.skipIf(!redisUrl)(redisUrl ? 'redis cache' : 'redis cache (skipped: RED
     const { logger, text } = capturingLogger();
     // ioredis reports 'error' events nobody listens to on stderr; ours must all go to the logger.
     const stderr = vi.spyOn(console, 'error');
-    const { cache, rateLimiters } = createCache({ redisUrl: `redis://127.0.0.1:${port}`, keyPrefix, logger });
+    const { cache, rateLimiters } = await createCache({ redisUrl: `redis://127.0.0.1:${port}`, keyPrefix, logger });
     const limiter = rateLimiters.create('dead', { points: 1, durationSeconds: 1 });
     const calls: Array<() => Promise<unknown>> = [
       () => cache.get('k'),
@@ -270,7 +270,7 @@ describe.skipIf(!redisUrl)(redisUrl ? 'redis cache' : 'redis cache (skipped: RED
   it('fails fast while a live connection is down, and works again once Redis is back', async () => {
     const proxy = await tcpProxy(redisUrl ?? '', 6379);
     const { logger, text } = capturingLogger();
-    const { cache, rateLimiters } = createCache({ redisUrl: `redis://127.0.0.1:${proxy.port}`, keyPrefix, logger });
+    const { cache, rateLimiters } = await createCache({ redisUrl: `redis://127.0.0.1:${proxy.port}`, keyPrefix, logger });
     const limiter = rateLimiters.create(unique('outage'), { points: 100, durationSeconds: 60 });
     try {
       const key = unique('outage');

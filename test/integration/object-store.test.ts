@@ -387,7 +387,7 @@ function objectStoreContract(name: string, open: () => Promise<Harness>): void {
 
 objectStoreContract('fs', async () => {
   const directory = await temporaryDirectory('objects-fs');
-  const store = createObjectStore({ kind: 'fs', root: join(directory, 'root') });
+  const store = await createObjectStore({ kind: 'fs', root: join(directory, 'root') });
   return {
     store,
     async cleanup() {
@@ -478,7 +478,7 @@ describe('S3ObjectStore failure modes', () => {
   });
 
   it('is built by createObjectStore from an s3 config', async () => {
-    const store = createObjectStore(s3Config(server.endpoint));
+    const store = await createObjectStore(s3Config(server.endpoint));
     expect(store).toBeInstanceOf(S3ObjectStore);
     await store.ping();
     await store.close();
@@ -575,7 +575,7 @@ describe('FsObjectStore on disk', () => {
   });
 
   it('is built by createObjectStore from an fs config', async () => {
-    const fsStore = createObjectStore({ kind: 'fs', root: join(directory, 'factory') });
+    const fsStore = await createObjectStore({ kind: 'fs', root: join(directory, 'factory') });
     expect(fsStore).toBeInstanceOf(FsObjectStore);
     await fsStore.ping();
     expect((await stat(join(directory, 'factory'))).isDirectory()).toBe(true);

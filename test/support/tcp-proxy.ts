@@ -45,7 +45,7 @@ export async function tcpProxy(
 }
 
 /** A TCP port on which nothing listens: bound once by us, then released. */
-async function closedPort(): Promise<number> {
+export async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

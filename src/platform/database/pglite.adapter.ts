@@ -12,10 +12,17 @@ import type { Database, Db, Executor } from './database.js';
  */
 export async function openPglite(
   dataDir: string | undefined,
-  options: { onClose?: () => void } = {},
+  options: { sharedBuffersMb?: number } = {},
 ): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, extensions: { vector } });
+  // PostgreSQL's default 128 MB of shared buffers is most of an idle embedded process's memory. A laptop-sized
+  // workload does well with 16 MB (pages beyond it come from the OS page cache); AURORA_EMBEDDED_SHARED_BUFFERS_MB
+  // raises it for bigger ones.
+  const client = await PGlite.create({
+    dataDir,
+    extensions: { vector },
+    postgresqlconf: `shared_buffers = ${options.sharedBuffersMb ?? 16}MB\n`,
+  });
   const db = drizzle(client) as unknown as Db;
   let closed = false;
 
@@ -62,7 +69,6 @@ export async function openPglite(
       if (closed) return;
       closed = true;
       await client.close();
-      options.onClose?.();
     },
   };
 }

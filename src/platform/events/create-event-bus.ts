@@ -1,8 +1,6 @@
 import type { Logger } from '../logger/logger.js';
 import type { EventBus } from './event-bus.js';
 import { MemoryEventBus } from './memory-event-bus.js';
-import { PostgresEventBus } from './postgres-event-bus.js';
-import { RedisEventBus } from './redis-event-bus.js';
 
 export type CreateEventBusOptions =
   | { kind: 'memory'; logger?: Logger }
@@ -17,9 +15,13 @@ export async function createEventBus(options: CreateEventBusOptions): Promise<Ev
   switch (options.kind) {
     case 'memory':
       return new MemoryEventBus({ logger: options.logger });
-    case 'postgres':
+    case 'postgres': {
+      const { PostgresEventBus } = await import('./postgres-event-bus.js');
       return PostgresEventBus.connect({ url: options.url, logger: options.logger });
-    case 'redis':
+    }
+    case 'redis': {
+      const { RedisEventBus } = await import('./redis-event-bus.js');
       return RedisEventBus.connect({ url: options.url, keyPrefix: options.keyPrefix, logger: options.logger });
+    }
   }
 }

@@ -1,13 +1,15 @@
 import type { ObjectStoreConfig } from '../../config/config.js';
 import { FsObjectStore } from './fs-object-store.js';
 import type { ObjectStore } from './object-store.js';
-import { S3ObjectStore } from './s3-object-store.js';
 
-export function createObjectStore(config: ObjectStoreConfig): ObjectStore {
+/** The S3 adapter (and the AWS SDK, tens of MB) loads only when configured, keeping embedded mode lean. */
+export async function createObjectStore(config: ObjectStoreConfig): Promise<ObjectStore> {
   switch (config.kind) {
     case 'fs':
       return new FsObjectStore(config.root);
-    case 's3':
+    case 's3': {
+      const { S3ObjectStore } = await import('./s3-object-store.js');
       return new S3ObjectStore(config);
+    }
   }
 }

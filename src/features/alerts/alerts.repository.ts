@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../../platform/database/database.js';
+import type { NormalizedAlert } from './alert.model.js';
+import type { StoredAlert } from './alert-correlator.js';
+import { alerts } from './alerts.schema.js';
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+/** One alert to store, with how many times it arrived in this batch (duplicates are merged before SQL). */
+export interface IncomingAlert {
+  integrationId: string;
+  alert: NormalizedAlert;
+  occurrences: number;
+  receivedAt: Date;
+}
+
+/** JSON for jsonb parameters. PostgreSQL rejects NUL and unpaired surrogates; parsers strip them, this is the net. */
+function toJsonParameter(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'string' ? item.replaceAll('\u0000', '\ufffd').toWellFormed() : item,
+  );
+}
+
+declare global {
+  interface String {
+    toWellFormed(): string;
+  }
+}
+
+const firingColumns = `id uuid, integration_id uuid, source text, external_id text, fingerprint text, title text,
+  description text, severity text, service text, environment text, labels jsonb, annotations jsonb, links jsonb,
+  group_key text, starts_at timestamptz, ends_at timestamptz, raw jsonb, occurrences int, seen_at timestamptz, ord int`;
+
+function firingRecord(incoming: IncomingAlert, index: number) {
+  const { alert } = incoming;
+  return {
+    id: randomUUID(),
+    integration_id: incoming.integrationId,
+    source: alert.source,
+    external_id: alert.externalId,
+    fingerprint: alert.fingerprint,
+    title: alert.title,
+    description: alert.description,
+    severity: alert.severity,
+    service: alert.service,
+    environment: alert.environment,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    links: alert.links,
+    group_key: alert.groupKey,
+    starts_at: alert.startsAt.toISOString(),
+    ends_at: alert.endsAt?.toISOString() ?? null,
+    raw: alert.raw ?? null,
+    occurrences: incoming.occurrences,
+    seen_at: incoming.receivedAt.toISOString(),
+    ord: index,
+  };
+}
+
+/**
+ * Set-based writes for intake: a whole batch of alerts costs a few statements, not a few per alert.
+ * Callers pass batches in which each fingerprint appears at most once.
+ */
+export class AlertsRepository {
+  /** Inserts new firing alerts, or bumps the existing firing alert of the same fingerprint. */
+  async upsertFiring(executor: Executor, orgId: string, batch: IncomingAlert[]): Promise<StoredAlert[]> {
+    if (batch.length === 0) return [];
+    const rows = await executor.query<{ id: string; fingerprint: string; incident_id: string | null; inserted: boolean }>(
+      `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
+       insert into alerts as a (id, org_id, integration_id, source, external_id, fingerprint, status, title, description,
+         severity, service, environment, labels, annotations, links, group_key, starts_at, ends_at, occurrences,
+         first_seen_at, last_seen_at, raw)
+       select id, $1, integration_id, source, external_id, fingerprint, 'firing', title, description, severity, service,
+         environment, coalesce(labels, '{}'), coalesce(annotations, '{}'), coalesce(links, '{}'), group_key, starts_at,
+         ends_at, occurrences, seen_at, seen_at, raw
+       from input order by ord
+       on conflict (org_id, fingerprint) where status = 'firing' do update set
+         occurrences = a.occurrences + excluded.occurrences,
+         last_seen_at = greatest(a.last_seen_at, excluded.last_seen_at),
+         title = excluded.title, description = excluded.description, severity = excluded.severity,
+         labels = excluded.labels, annotations = excluded.annotations, links = excluded.links, raw = excluded.raw,
+         updated_at = now()
+       returning a.id, a.fingerprint, a.incident_id, (a.xmax = 0) as inserted`,
+      [orgId, toJsonParameter(batch.map(firingRecord))],
+    );
+    const byFingerprint = new Map(rows.map((row) => [row.fingerprint, row]));
+    return batch.map((incoming) => {
+      const row = byFingerprint.get(incoming.alert.fingerprint);
+      if (!row) throw new Error(`no row returned for fingerprint ${incoming.alert.fingerprint}`);
+      return {
+        id: row.id,
+        orgId,
+        change: row.inserted ? 'created' : 'repeated',
+        incidentId: row.incident_id,
+        alert: incoming.alert,
+        receivedAt: incoming.receivedAt,
+      };
+    });
+  }
+
+  /**
+   * Resolves the firing alert of each fingerprint. A resolution for an alert already resolved in the same
+   * lifecycle (same start) only counts as a repeat; one for an alert never seen is stored as a resolved alert.
+   */
+  async resolve(executor: Executor, orgId: string, batch: IncomingAlert[]): Promise<StoredAlert[]> {
+    if (batch.length === 0) return [];
+    const input = toJsonParameter(batch.map(firingRecord));
+    const resolved = await executor.query<{ id: string; fingerprint: string; incident_id: string | null }>(
+      `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
+       update alerts a set status = 'resolved', ends_at = coalesce(input.ends_at, input.seen_at),
+         last_seen_at = greatest(a.last_seen_at, input.seen_at), occurrences = a.occurrences + input.occurrences,
+         raw = input.raw, updated_at = now()
+       from input where a.org_id = $1 and a.fingerprint = input.fingerprint and a.status = 'firing'
+       returning a.id, a.fingerprint, a.incident_id`,
+      [orgId, input],
+    );
+    const resolvedByFingerprint = new Map(resolved.map((row) => [row.fingerprint, row]));
+    const unmatched = batch.filter((incoming) => !resolvedByFingerprint.has(incoming.alert.fingerprint));
+
+    const repeated = new Map<string, { id: string; incident_id: string | null }>();
+    if (unmatched.length > 0) {
+      const rows = await executor.query<{ id: string; fingerprint: string; incident_id: string | null }>(
+        `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns})),
+         latest as (
+           select distinct on (a.fingerprint) a.id, a.fingerprint, a.incident_id
+           from alerts a join input on a.org_id = $1 and a.fingerprint = input.fingerprint
+             and a.status = 'resolved' and a.starts_at = input.starts_at
+           order by a.fingerprint, a.last_seen_at desc)
+         update alerts a set occurrences = a.occurrences + input.occurrences,
+           last_seen_at = greatest(a.last_seen_at, input.seen_at), updated_at = now()
+         from latest join input on input.fingerprint = latest.fingerprint
+         where a.id = latest.id
+         returning a.id, a.fingerprint, a.incident_id`,
+        [orgId, toJsonParameter(unmatched.map(firingRecord))],
+      );
+      for (const row of rows) repeated.set(row.fingerprint, row);
+    }
+
+    const fresh = unmatched.filter((incoming) => !repeated.has(incoming.alert.fingerprint));
+    const inserted = new Map<string, string>();
+    if (fresh.length > 0) {
+      const rows = await executor.query<{ id: string; fingerprint: string }>(
+        `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
+         insert into alerts (id, org_id, integration_id, source, external_id, fingerprint, status, title, description,
+           severity, service, environment, labels, annotations, links, group_key, starts_at, ends_at, occurrences,
+           first_seen_at, last_seen_at, raw)
+         select id, $1, integration_id, source, external_id, fingerprint, 'resolved', title, description, severity,
+           service, environment, coalesce(labels, '{}'), coalesce(annotations, '{}'), coalesce(links, '{}'), group_key,
+           starts_at, coalesce(ends_at, seen_at), occurrences, seen_at, seen_at, raw
+         from input order by ord
+         returning id, fingerprint`,
+        [orgId, toJsonParameter(fresh.map(firingRecord))],
+      );
+      for (const row of rows) inserted.set(row.fingerprint, row.id);
+    }
+
+    return batch.map((incoming): StoredAlert => {
+      const fingerprint = incoming.alert.fingerprint;
+      const closed = resolvedByFingerprint.get(fingerprint);
+      const base = { orgId, alert: incoming.alert, receivedAt: incoming.receivedAt };
+      if (closed) return { ...base, id: closed.id, change: 'resolved', incidentId: closed.incident_id };
+      const again = repeated.get(fingerprint);
+      if (again) return { ...base, id: again.id, change: 'repeated', incidentId: again.incident_id };
+      const id = inserted.get(fingerprint);
+      if (!id) throw new Error(`no row stored for resolved fingerprint ${fingerprint}`);
+      return { ...base, id, change: 'resolved_unmatched', incidentId: null };
+    });
+  }
+
+  /** Sets incident and correlation for many alerts at once. */
+  async attachToIncidents(
+    executor: Executor,
+    orgId: string,
+    attachments: Array<{ alertId: string; incidentId: string; score: number; reason: string }>,
+  ): Promise<void> {
+    if (attachments.length === 0) return;
+    await executor.query(
+      `with input as (select * from jsonb_to_recordset($2::jsonb) as x(alert_id uuid, incident_id uuid, score real, reason text))
+       update alerts a set incident_id = input.incident_id, correlation_score = input.score,
+         correlation_reason = input.reason, updated_at = now()
+       from input where a.org_id = $1 and a.id = input.alert_id`,
+      [orgId, toJsonParameter(attachments.map((entry) => ({ alert_id: entry.alertId, incident_id: entry.incidentId, score: entry.score, reason: entry.reason })))],
+    );
+  }
+
+  async listForIncidents(executor: Executor, orgId: string, incidentIds: string[]): Promise<AlertRow[]> {
+    if (incidentIds.length === 0) return [];
+    return executor.db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.orgId, orgId), inArray(alerts.incidentId, incidentIds)))
+      .orderBy(desc(alerts.startsAt));
+  }
+
+  async find(executor: Executor, orgId: string, alertId: string): Promise<AlertRow | undefined> {
+    const [row] = await executor.db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.id, alertId)))
+      .limit(1);
+    return row;
+  }
+
+  /** Moves every alert of one incident to another (merge). Returns how many moved. */
+  async moveAlerts(executor: Executor, orgId: string, fromIncidentId: string, toIncidentId: string, reason: string): Promise<number> {
+    const rows = await executor.query<{ id: string }>(
+      `update alerts set incident_id = $3, correlation_reason = $4, updated_at = now()
+       where org_id = $1 and incident_id = $2 returning id`,
+      [orgId, fromIncidentId, toIncidentId, reason],
+    );
+    return rows.length;
+  }
+
+  async countFiring(executor: Executor, orgId: string, incidentId: string): Promise<number> {
+    const rows = await executor.query<{ count: number }>(
+      `select count(*)::int as count from alerts where org_id = $1 and incident_id = $2 and status = 'firing'`,
+      [orgId, incidentId],
+    );
+    return rows[0]?.count ?? 0;
+  }
+
+  async countForIncident(executor: Executor, orgId: string, incidentId: string): Promise<number> {
+    const rows = await executor.query<{ count: number }>(
+      `select count(*)::int as count from alerts where org_id = $1 and incident_id = $2`,
+      [orgId, incidentId],
+    );
+    return rows[0]?.count ?? 0;
+  }
+}

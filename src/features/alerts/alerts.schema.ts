@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { AlertLinks, GenericFieldMapping } from './alert.model.js';
+
+/** A webhook endpoint: one per monitoring tool (or per Alertmanager receiver). Its secret lives in the secret store. */
+export const integrations = pgTable(
+  'integrations',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    source: text('source').notNull(),
+    name: text('name').notNull(),
+    secretReference: text('secret_reference').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    mapping: jsonb('mapping').$type<GenericFieldMapping>(),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastReceivedAt: timestamp('last_received_at', { withTimezone: true }),
+  },
+  (table) => [index('integrations_org_idx').on(table.orgId, table.createdAt)],
+);
+
+/**
+ * One alert lifecycle: created when a fingerprint starts firing, updated (occurrences, last seen, latest payload)
+ * while it keeps firing, and closed when it resolves. At most one firing row per fingerprint and org.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    integrationId: uuid('integration_id'),
+    incidentId: uuid('incident_id'),
+    source: text('source').notNull(),
+    externalId: text('external_id'),
+    fingerprint: text('fingerprint').notNull(),
+    status: text('status', { enum: ['firing', 'resolved'] }).notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    severity: text('severity', { enum: ['critical', 'high', 'warning', 'info'] }).notNull(),
+    service: text('service'),
+    environment: text('environment'),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    annotations: jsonb('annotations').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    links: jsonb('links').$type<AlertLinks>().notNull().default(sql`'{}'::jsonb`),
+    groupKey: text('group_key'),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    occurrences: integer('occurrences').notNull().default(1),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    correlationScore: real('correlation_score'),
+    correlationReason: text('correlation_reason'),
+    raw: jsonb('raw'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('alerts_firing_fingerprint_unique')
+      .on(table.orgId, table.fingerprint)
+      .where(sql`${table.status} = 'firing'`),
+    index('alerts_org_fingerprint_idx').on(table.orgId, table.fingerprint, table.startsAt),
+    index('alerts_incident_idx').on(table.incidentId),
+  ],
+);
+
+/** Delivery ids (or body hashes) seen recently, so a replayed webhook is a no-op. Pruned by a scheduled job. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    orgId: uuid('org_id').notNull(),
+    integrationId: uuid('integration_id').notNull(),
+    deliveryKey: text('delivery_key').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('webhook_deliveries_key_unique').on(table.integrationId, table.deliveryKey),
+    index('webhook_deliveries_received_idx').on(table.receivedAt),
+  ],
+);
