@@ -15,7 +15,9 @@ describe('.env.example', () => {
   });
 
   it('parses as a valid configuration as written', () => {
-    const values = Object.fromEntries([...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((match) => [match[1], match[2]]));
+    const values = Object.fromEntries(
+      [...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((match) => [match[1], match[2]]),
+    );
     expect(() => loadConfig(values)).not.toThrow();
   });
 });

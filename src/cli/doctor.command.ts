@@ -116,7 +116,7 @@ export async function doctorCommand(config: Config): Promise<number> {
     }),
   );
 
-  const objects = (await createObjectStore(config.objects));
+  const objects = await createObjectStore(config.objects);
   lines.push(await probe('objects', describeObjects(config), () => objects.ping().then(() => undefined)));
   await objects.close().catch(() => undefined);
 
@@ -133,7 +133,11 @@ export async function doctorCommand(config: Config): Promise<number> {
     }),
   );
 
-  const { cache } = await createCache({ redisUrl: config.redis?.url, keyPrefix: config.redis?.keyPrefix ?? 'aurora:', logger });
+  const { cache } = await createCache({
+    redisUrl: config.redis?.url,
+    keyPrefix: config.redis?.keyPrefix ?? 'aurora:',
+    logger,
+  });
   lines.push(
     await probe('cache', config.redis ? `redis ${redactUrl(config.redis.url)}` : 'memory', () =>
       cache.ping().then(() => undefined),

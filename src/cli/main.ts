@@ -1,17 +1,20 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
+import { type Role, roles } from '../features/accounts/index.js';
 import { DomainError } from '../platform/errors.js';
 import { MigrationsPending } from '../platform/platform.js';
+import { type ProcessRole, processRoles } from '../server/application.js';
 import { adminCreateCommand } from './admin.command.js';
 import { doctorCommand } from './doctor.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { startCommand } from './start.command.js';
 import { tokenCreateCommand } from './token.command.js';
-import { processRoles, type ProcessRole } from '../server/application.js';
-import { roles, type Role } from '../features/accounts/index.js';
 
 function parseRoles(value: string): ProcessRole[] {
-  const requested = value.split(',').map((role) => role.trim()).filter(Boolean);
+  const requested = value
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
   const unknown = requested.filter((role) => !(processRoles as readonly string[]).includes(role));
   if (unknown.length > 0 || requested.length === 0) {
     throw new InvalidArgumentError(`expected a comma-separated list of ${processRoles.join(', ')}`);
@@ -28,7 +31,9 @@ function parsePositiveInteger(value: string): number {
 /** `environment` defaults to the process environment (read by loadConfig alone). */
 export function buildProgram(environment?: Record<string, string | undefined>): Command {
   const program = new Command('aurora')
-    .description('Aurora: alerts in, root cause out. Configuration comes from environment variables (see .env.example).')
+    .description(
+      'Aurora: alerts in, root cause out. Configuration comes from environment variables (see .env.example).',
+    )
     .showHelpAfterError()
     .configureOutput({ outputError: (message, write) => write(message) });
   const config = () => loadConfig(environment);
@@ -36,7 +41,9 @@ export function buildProgram(environment?: Record<string, string | undefined>): 
   program
     .command('start')
     .description('Run Aurora: the API, workers and scheduler in one process by default')
-    .option('--role <roles>', `comma-separated roles to run (${processRoles.join(', ')})`, parseRoles, [...processRoles])
+    .option('--role <roles>', `comma-separated roles to run (${processRoles.join(', ')})`, parseRoles, [
+      ...processRoles,
+    ])
     .action(async (options: { role: ProcessRole[] }) => startCommand(config(), options.role));
 
   program

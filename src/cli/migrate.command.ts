@@ -1,11 +1,16 @@
 import type { Config } from '../config/config.js';
-import { createLogger, SecretRedactor } from '../platform/logger/logger.js';
 import { DataDirLock } from '../platform/database/data-dir-lock.js';
 import type { Database } from '../platform/database/database.js';
 import { runMigrations } from '../platform/database/migrator.js';
+import { createLogger, SecretRedactor } from '../platform/logger/logger.js';
 
 export async function migrateCommand(config: Config): Promise<void> {
-  const logger = createLogger({ level: 'warn', format: 'json', redactor: new SecretRedactor(), destination: process.stderr });
+  const logger = createLogger({
+    level: 'warn',
+    format: 'json',
+    redactor: new SecretRedactor(),
+    destination: process.stderr,
+  });
   let database: Database;
   let lock: DataDirLock | undefined;
   if (config.database.kind === 'postgres') {

@@ -23,7 +23,11 @@ describe('loadConfig', () => {
       VAULT_SECRET_ID: 'secret',
       REDIS_URL: 'redis://cache:6379',
     });
-    expect(config.database).toMatchObject({ kind: 'postgres', url: 'postgres://aurora:pw@db:5432/aurora', poolMax: 10 });
+    expect(config.database).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://aurora:pw@db:5432/aurora',
+      poolMax: 10,
+    });
     expect(config.migrateOnStart).toBe(false);
     expect(config.objects).toMatchObject({
       kind: 's3',
@@ -52,13 +56,19 @@ describe('loadConfig', () => {
     [{ AURORA_PORT: 'http' }, /AURORA_PORT/],
     [{ AURORA_PORT: '70000' }, /AURORA_PORT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must start with postgres/],
-    [{ OBJECT_STORE_URL: 's3://Bad_Bucket' }, /OBJECT_STORE_URL: "bad_bucket" is not a valid S3 bucket name|OBJECT_STORE_URL/],
+    [
+      { OBJECT_STORE_URL: 's3://Bad_Bucket' },
+      /OBJECT_STORE_URL: "bad_bucket" is not a valid S3 bucket name|OBJECT_STORE_URL/,
+    ],
     [{ SECRETS_BACKEND: 'vault' }, /VAULT_ADDR: required/],
     [{ SECRETS_BACKEND: 'vault', VAULT_ADDR: 'http://v:8200' }, /VAULT_TOKEN: required/],
     [{ AURORA_MASTER_KEY: 'too-short' }, /AURORA_MASTER_KEY: must be 32 random bytes/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL/],
-    [{ AWS_ACCESS_KEY_ID: 'AKIA', OBJECT_STORE_URL: 's3://bucket-name' }, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
+    [
+      { AWS_ACCESS_KEY_ID: 'AKIA', OBJECT_STORE_URL: 's3://bucket-name' },
+      /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    ],
   ])('rejects %o with a message naming the variable', (environment, message) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);
     expect(() => loadConfig(environment)).toThrow(message);

@@ -140,10 +140,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment (by default `process.env`) into Config, or throws a ConfigError naming each bad variable. */
-export function loadConfig(
-  environment?: Record<string, string | undefined>,
-  options: { cwd?: string } = {},
-): Config {
+export function loadConfig(environment?: Record<string, string | undefined>, options: { cwd?: string } = {}): Config {
   const parsed = environmentSchema.safeParse(environment ?? process.env);
   if (!parsed.success) {
     throw new ConfigError(

@@ -102,7 +102,8 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     const objects = options.overrides?.objects ?? (await createObjectStore(config.objects));
     if (!options.overrides?.objects) closers.push(() => objects.close());
 
-    const secrets = options.overrides?.secrets ?? (await createSecretStore(config.secrets, { database, audit, redactor }));
+    const secrets =
+      options.overrides?.secrets ?? (await createSecretStore(config.secrets, { database, audit, redactor }));
     if (!options.overrides?.secrets) closers.push(() => secrets.close());
 
     const queue = new Queue(database, jobCatalog, logger.child({ component: 'queue' }), {

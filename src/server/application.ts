@@ -4,7 +4,7 @@ import { createLogger, type Logger, SecretRedactor } from '../platform/logger/lo
 import { createPlatform, type Platform, type PlatformOptions } from '../platform/platform.js';
 import { startScheduler, startWorker } from '../worker/worker.js';
 import { buildHttpServer } from './http/http-server.js';
-import { createServices, type Services } from './services.js';
+import { createServices, type ServiceOverrides, type Services } from './services.js';
 
 export const processRoles = ['api', 'worker', 'scheduler'] as const;
 export type ProcessRole = (typeof processRoles)[number];
@@ -14,6 +14,7 @@ export interface StartOptions {
   logger?: Logger;
   redactor?: SecretRedactor;
   overrides?: PlatformOptions['overrides'];
+  serviceOverrides?: ServiceOverrides;
 }
 
 export interface RunningApplication {
@@ -38,7 +39,7 @@ export async function startApplication(config: Config, options: StartOptions): P
     schedule: roles.has('scheduler'),
     overrides: options.overrides,
   });
-  const services = createServices(platform);
+  const services = createServices(platform, options.serviceOverrides);
   let http: AuroraApp | undefined;
   let url: string | undefined;
   try {

@@ -58,20 +58,26 @@ export function registerHealthRoutes(app: AuroraApp, platform: Platform): void {
       logLevel: 'warn',
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: 200 when the database, queue, object store and secret store all answer; 503 naming the failing parts',
+        summary:
+          'Readiness: 200 when the database, queue, object store and secret store all answer; 503 naming the failing parts',
       },
     },
     async (request, reply) => {
       const checks = await readiness(platform);
       const failing = Object.entries(checks).filter(([, result]) => !result.ok);
       if (failing.length === 0) return { status: 'ready', checks };
-      const detail = failing
-        .map(([name, result]) => `${name}: ${result.ok ? 'ok' : result.error}`)
-        .join('; ');
+      const detail = failing.map(([name, result]) => `${name}: ${result.ok ? 'ok' : result.error}`).join('; ');
       const mapped = problemFor({ statusCode: 503 }, request);
       return sendProblem(reply, {
         ...mapped,
-        problem: { ...mapped.problem, title: 'Not ready', detail, code: 'not_ready', type: 'urn:aurora:problem:not_ready', checks },
+        problem: {
+          ...mapped.problem,
+          title: 'Not ready',
+          detail,
+          code: 'not_ready',
+          type: 'urn:aurora:problem:not_ready',
+          checks,
+        },
       });
     },
   );

@@ -13,12 +13,17 @@ export async function startWorker(platform: Platform, services: Services): Promi
     if (removed > 0) logger.info({ removed }, 'expired sessions removed');
   });
   await queue.work('investigation.run', async (payload, context) => {
-    // Investigations arrive with the investigations feature; until then the run is only recorded.
-    logger.info({ job: context.id, orgId: payload.orgId, incidentId: payload.incidentId }, 'investigation requested');
+    // The investigation engine arrives with its own feature; until then the run is only recorded on the timeline.
+    await services.incidents.recordInvestigationRun(payload.orgId, payload.incidentId, context.id);
+  });
+  await queue.work('alerts.deliveries.prune', async () => {
+    const removed = await services.intake.pruneDeliveries();
+    if (removed > 0) logger.debug({ removed }, 'old webhook delivery keys removed');
   });
 }
 
 /** Cron schedules, owned by the scheduler role (pg-boss makes them fire once across all schedulers). */
 export async function startScheduler(platform: Platform): Promise<void> {
   await platform.queue.schedule('accounts.sessions.cleanup', '17 * * * *', {});
+  await platform.queue.schedule('alerts.deliveries.prune', '*/10 * * * *', {});
 }

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestOrganization, startTestApplication, type TestApplication, type TestOrganization } from '../support/application.js';
+import {
+  api,
+  createTestOrganization,
+  startTestApplication,
+  type TestApplication,
+  type TestOrganization,
+} from '../support/application.js';
 
 function sessionCookie(response: { headers: Headers }): string {
   const header = response.headers.get('set-cookie') ?? '';
@@ -26,11 +32,15 @@ describe('accounts', () => {
   });
 
   it('signs in with a password, uses the cookie, and signs out', async () => {
-    const wrong = await api(app, 'POST', '/api/v1/auth/login', { body: { email: org.adminEmail, password: 'wrong-password-123' } });
+    const wrong = await api(app, 'POST', '/api/v1/auth/login', {
+      body: { email: org.adminEmail, password: 'wrong-password-123' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
 
-    const login = await api(app, 'POST', '/api/v1/auth/login', { body: { email: org.adminEmail.toUpperCase(), password: org.adminPassword } });
+    const login = await api(app, 'POST', '/api/v1/auth/login', {
+      body: { email: org.adminEmail.toUpperCase(), password: org.adminPassword },
+    });
     expect(login.status).toBe(200);
     expect(login.body.organization.id).toBe(org.orgId);
     expect(login.body.role).toBe('admin');
@@ -54,7 +64,9 @@ describe('accounts', () => {
   });
 
   it('refuses cookie-authenticated changes from another origin', async () => {
-    const login = await api(app, 'POST', '/api/v1/auth/login', { body: { email: org.adminEmail, password: org.adminPassword } });
+    const login = await api(app, 'POST', '/api/v1/auth/login', {
+      body: { email: org.adminEmail, password: org.adminPassword },
+    });
     const cookie = sessionCookie(login);
     const crossSite = await api(app, 'POST', '/api/v1/tokens', {
       cookie,
@@ -62,16 +74,26 @@ describe('accounts', () => {
       headers: { origin: 'https://evil.example' },
     });
     expect(crossSite.status).toBe(403);
-    const sameSite = await api(app, 'POST', '/api/v1/tokens', { cookie, body: { name: 'same-origin' }, headers: { origin: app.url } });
+    const sameSite = await api(app, 'POST', '/api/v1/tokens', {
+      cookie,
+      body: { name: 'same-origin' },
+      headers: { origin: app.url },
+    });
     expect(sameSite.status).toBe(201);
   });
 
   it('creates, lists and revokes API tokens; a token never outranks its creator', async () => {
-    const created = await api(app, 'POST', '/api/v1/tokens', { token: org.tokens.editor, body: { name: 'ci', role: 'viewer' } });
+    const created = await api(app, 'POST', '/api/v1/tokens', {
+      token: org.tokens.editor,
+      body: { name: 'ci', role: 'viewer' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^aur_/);
     expect(created.body.apiToken.role).toBe('viewer');
-    const tooHigh = await api(app, 'POST', '/api/v1/tokens', { token: org.tokens.editor, body: { name: 'x', role: 'admin' } });
+    const tooHigh = await api(app, 'POST', '/api/v1/tokens', {
+      token: org.tokens.editor,
+      body: { name: 'x', role: 'admin' },
+    });
     expect(tooHigh.status).toBe(403);
 
     const usable = await api(app, 'GET', '/api/v1/members', { token: created.body.token });
@@ -80,7 +102,9 @@ describe('accounts', () => {
     expect(list.body.items.map((item: { id: string }) => item.id)).toContain(created.body.apiToken.id);
     expect(JSON.stringify(list.body)).not.toContain(created.body.token);
 
-    const revoked = await api(app, 'DELETE', `/api/v1/tokens/${created.body.apiToken.id}`, { token: org.tokens.editor });
+    const revoked = await api(app, 'DELETE', `/api/v1/tokens/${created.body.apiToken.id}`, {
+      token: org.tokens.editor,
+    });
     expect(revoked.status).toBe(204);
     const afterRevoke = await api(app, 'GET', '/api/v1/members', { token: created.body.token });
     expect(afterRevoke.status).toBe(401);
@@ -93,9 +117,15 @@ describe('accounts', () => {
       body: { email: 'nobody@example.com', role: 'viewer' },
     });
     expect(before.status).toBe(403);
-    const demote = await api(app, 'PATCH', `/api/v1/members/${extra.userIds.editor}`, { token: extra.tokens.admin, body: { role: 'viewer' } });
+    const demote = await api(app, 'PATCH', `/api/v1/members/${extra.userIds.editor}`, {
+      token: extra.tokens.admin,
+      body: { role: 'viewer' },
+    });
     expect(demote.status).toBe(204);
-    const create = await api(app, 'POST', '/api/v1/tokens', { token: extra.tokens.editor, body: { name: 'after demotion', role: 'editor' } });
+    const create = await api(app, 'POST', '/api/v1/tokens', {
+      token: extra.tokens.editor,
+      body: { name: 'after demotion', role: 'editor' },
+    });
     expect(create.status).toBe(403);
   });
 
@@ -124,18 +154,31 @@ describe('accounts', () => {
   it('switches the session between organizations the user belongs to', async () => {
     const second = await createTestOrganization(app, 'second');
     // Make the first org's admin a viewer of the second org.
-    await api(app, 'POST', '/api/v1/members', { token: second.tokens.admin, body: { email: org.adminEmail, role: 'viewer' } });
-    const login = await api(app, 'POST', '/api/v1/auth/login', { body: { email: org.adminEmail, password: org.adminPassword, orgId: org.orgId } });
+    await api(app, 'POST', '/api/v1/members', {
+      token: second.tokens.admin,
+      body: { email: org.adminEmail, role: 'viewer' },
+    });
+    const login = await api(app, 'POST', '/api/v1/auth/login', {
+      body: { email: org.adminEmail, password: org.adminPassword, orgId: org.orgId },
+    });
     const cookie = sessionCookie(login);
     expect(login.body.organizations).toHaveLength(2);
-    const switched = await api(app, 'PUT', '/api/v1/auth/session/organization', { cookie, body: { orgId: second.orgId }, headers: { origin: app.url } });
+    const switched = await api(app, 'PUT', '/api/v1/auth/session/organization', {
+      cookie,
+      body: { orgId: second.orgId },
+      headers: { origin: app.url },
+    });
     expect(switched.status).toBe(200);
     expect(switched.body.organization.id).toBe(second.orgId);
     expect(switched.body.role).toBe('viewer');
     const auditDenied = await api(app, 'GET', '/api/v1/audit-log', { cookie });
     expect(auditDenied.status).toBe(403);
     const stranger = await createTestOrganization(app, 'stranger');
-    const notMember = await api(app, 'PUT', '/api/v1/auth/session/organization', { cookie, body: { orgId: stranger.orgId }, headers: { origin: app.url } });
+    const notMember = await api(app, 'PUT', '/api/v1/auth/session/organization', {
+      cookie,
+      body: { orgId: stranger.orgId },
+      headers: { origin: app.url },
+    });
     expect(notMember.status).toBe(404);
   });
 
@@ -143,7 +186,9 @@ describe('accounts', () => {
     const extra = await createTestOrganization(app, 'ratelimit');
     let limited: Awaited<ReturnType<typeof api>> | undefined;
     for (let attempt = 0; attempt < 15 && !limited; attempt++) {
-      const response = await api(app, 'POST', '/api/v1/auth/login', { body: { email: extra.adminEmail, password: `wrong-${attempt}-password` } });
+      const response = await api(app, 'POST', '/api/v1/auth/login', {
+        body: { email: extra.adminEmail, password: `wrong-${attempt}-password` },
+      });
       if (response.status === 429) limited = response;
       else expect(response.status).toBe(401);
     }

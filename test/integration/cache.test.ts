@@ -270,7 +270,11 @@ describe.skipIf(!redisUrl)(redisUrl ? 'redis cache' : 'redis cache (skipped: RED
   it('fails fast while a live connection is down, and works again once Redis is back', async () => {
     const proxy = await tcpProxy(redisUrl ?? '', 6379);
     const { logger, text } = capturingLogger();
-    const { cache, rateLimiters } = await createCache({ redisUrl: `redis://127.0.0.1:${proxy.port}`, keyPrefix, logger });
+    const { cache, rateLimiters } = await createCache({
+      redisUrl: `redis://127.0.0.1:${proxy.port}`,
+      keyPrefix,
+      logger,
+    });
     const limiter = rateLimiters.create(unique('outage'), { points: 100, durationSeconds: 60 });
     try {
       const key = unique('outage');

@@ -33,7 +33,9 @@ async function aurora(args: string[], environment: Record<string, string>): Prom
 }
 
 /** Starts `aurora start` and resolves once it prints where it listens. */
-async function startServer(environment: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startServer(
+  environment: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [bin, 'start'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...environment },
@@ -67,7 +69,13 @@ describe('aurora CLI (embedded)', () => {
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'aurora-cli-'));
     copyPgliteTemplate(directory);
-    environment = { AURORA_DATA_DIR: directory, AURORA_HOST: '127.0.0.1', AURORA_PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' };
+    environment = {
+      AURORA_DATA_DIR: directory,
+      AURORA_HOST: '127.0.0.1',
+      AURORA_PORT: '0',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+    };
   });
   afterAll(() => {
     rmSync(directory, { recursive: true, force: true });
@@ -89,14 +97,20 @@ describe('aurora CLI (embedded)', () => {
   });
 
   it('creates an admin, prints only the token, serves it, refuses to share the data dir, and stops on SIGTERM', async () => {
-    const created = await aurora(['admin', 'create', '--email', 'ops@example.com', '--password', 'correct-horse-battery', '--org', 'ops'], environment);
+    const created = await aurora(
+      ['admin', 'create', '--email', 'ops@example.com', '--password', 'correct-horse-battery', '--org', 'ops'],
+      environment,
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Created organization "ops"/);
     const again = await aurora(['admin', 'create', '--email', 'ops@example.com', '--org', 'ops'], environment);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
 
-    const token = await aurora(['token', 'create', '--email', 'ops@example.com', '--name', 'ci', '--role', 'viewer'], environment);
+    const token = await aurora(
+      ['token', 'create', '--email', 'ops@example.com', '--name', 'ci', '--role', 'viewer'],
+      environment,
+    );
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^aur_[A-Za-z0-9_-]{43}\n$/);
 
@@ -108,11 +122,16 @@ describe('aurora CLI (embedded)', () => {
 
     const server = await startServer(environment);
     try {
-      const session = await fetch(`${server.url}/api/v1/auth/session`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
+      const session = await fetch(`${server.url}/api/v1/auth/session`, {
+        headers: { authorization: `Bearer ${token.stdout.trim()}` },
+      });
       expect(session.status).toBe(200);
       expect(((await session.json()) as { role: string }).role).toBe('viewer');
 
-      const blocked = await aurora(['admin', 'create', '--email', 'second@example.com', '--org', 'second'], environment);
+      const blocked = await aurora(
+        ['admin', 'create', '--email', 'second@example.com', '--org', 'second'],
+        environment,
+      );
       expect(blocked.code).toBe(1);
       expect(blocked.stderr).toMatch(/in use by another Aurora process \(pid \d+/);
 
@@ -143,7 +162,11 @@ describe.skipIf(!baseUrl)(`aurora CLI (PostgreSQL)${baseUrl ? '' : ' (skipped: D
     await admin.query(`create database ${emptyUrl.pathname.slice(1)}`);
     await admin.end();
     const directory = mkdtempSync(join(tmpdir(), 'aurora-cli-pg-'));
-    const environment = { DATABASE_URL: emptyUrl.toString(), AURORA_DATA_DIR: directory, AURORA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
+    const environment = {
+      DATABASE_URL: emptyUrl.toString(),
+      AURORA_DATA_DIR: directory,
+      AURORA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
     try {
       const refused = await aurora(['admin', 'create', '--email', 'a@example.com', '--org', 'x'], environment);
       expect(refused.code).toBe(1);

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestOrganization, startTestApplication, type TestApplication, type TestOrganization } from '../support/application.js';
+import { alertmanagerPayload } from '../support/alert-payloads.js';
+import {
+  api,
+  createTestOrganization,
+  startTestApplication,
+  type TestApplication,
+  type TestOrganization,
+} from '../support/application.js';
 import { exampleFor } from '../support/schema-examples.js';
 
 /**
@@ -24,8 +31,14 @@ describe('org isolation across every /api/v1 route', () => {
     );
     const result = new Map<string, string[]>();
     for (const { table_name: table } of tables) {
-      const rows = await app.platform.database.query<{ id: string }>(`select id::text as id from "${table}" where org_id = $1 order by 1`, [orgId]);
-      result.set(table, rows.map((row) => row.id));
+      const rows = await app.platform.database.query<{ id: string }>(
+        `select id::text as id from "${table}" where org_id = $1 order by 1`,
+        [orgId],
+      );
+      result.set(
+        table,
+        rows.map((row) => row.id),
+      );
     }
     return result;
   }
@@ -38,9 +51,30 @@ describe('org isolation across every /api/v1 route', () => {
     await api(app, 'POST', '/api/v1/tokens', { token: orgA.tokens.admin, body: { name: `${marker} token` } });
     await api(app, 'POST', '/api/v1/members', {
       token: orgA.tokens.admin,
-      body: { email: `member-${randomUUID()}@example.com`, role: 'viewer', name: `${marker} member`, password: 'a-long-enough-password' },
+      body: {
+        email: `member-${randomUUID()}@example.com`,
+        role: 'viewer',
+        name: `${marker} member`,
+        password: 'a-long-enough-password',
+      },
     });
-    await app.platform.secrets.put({ orgId: orgA.orgId, actor: { type: 'system' } }, 'isolation/probe', { value: `${marker}-secret` });
+    await app.platform.secrets.put({ orgId: orgA.orgId, actor: { type: 'system' } }, 'isolation/probe', {
+      value: `${marker}-secret`,
+    });
+    const integration = await api(app, 'POST', '/api/v1/integrations', {
+      token: orgA.tokens.admin,
+      body: { source: 'alertmanager', name: `${marker} integration` },
+    });
+    for (const service of ['isolation-a', 'isolation-b']) {
+      const delivered = await api(app, 'POST', integration.body.url, {
+        body: alertmanagerPayload([
+          { alertname: `${marker} alert`, service },
+          { alertname: 'Second', service },
+        ]),
+        headers: { authorization: `Bearer ${integration.body.secret}` },
+      });
+      expect(delivered.status).toBe(200);
+    }
   });
   afterAll(async () => {
     await app?.close();
@@ -55,7 +89,9 @@ describe('org isolation across every /api/v1 route', () => {
     const openApi = (await api(app, 'GET', '/api/v1/openapi.json')).body as {
       paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: object }> } }>>;
     };
-    const routes = app.http!.routeCatalog.filter((route) => route.url.startsWith('/api/v1/') && route.auth !== 'public');
+    const routes = app.http!.routeCatalog.filter(
+      (route) => route.url.startsWith('/api/v1/') && route.auth !== 'public',
+    );
     expect(routes.length).toBeGreaterThanOrEqual(10);
 
     const failures: string[] = [];
@@ -63,19 +99,27 @@ describe('org isolation across every /api/v1 route', () => {
     for (const route of routes) {
       const parameterNames = [...route.url.matchAll(/:(\w+)/g)].map((match) => match[1]!);
       const openApiPath = route.url.replace(/:(\w+)/g, '{$1}');
-      const bodySchema = openApi.paths[openApiPath]?.[route.method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema;
+      const bodySchema =
+        openApi.paths[openApiPath]?.[route.method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema;
       // Each target id in turn: in the path when the route has parameters, and in the body's id fields.
       for (const targetId of parameterNames.length > 0 || bodySchema ? targetIds : [undefined]) {
         const path = route.url.replace(/:(\w+)/g, () => targetId ?? randomUUID());
         const body =
           route.method === 'GET' || route.method === 'DELETE'
             ? undefined
-            : (exampleFor(bodySchema as never, { uuid: () => targetId ?? randomUUID(), email: orgA.adminEmail, text: 'probe' }) ?? {});
+            : (exampleFor(bodySchema as never, {
+                uuid: () => targetId ?? randomUUID(),
+                email: orgA.adminEmail,
+                text: 'probe',
+              }) ?? {});
         const response = await api(app, route.method, path, { token: orgB.tokens.admin, body });
         requests++;
         // The id we aimed with may be echoed back (e.g. in a 404's `instance`); anything else of org A may not.
-        const leaked = [marker, ...targetIds.filter((id) => id !== targetId)].filter((value) => response.text.includes(value));
-        if (leaked.length > 0) failures.push(`${route.method} ${path} → ${response.status} leaked ${leaked.join(', ')}`);
+        const leaked = [marker, ...targetIds.filter((id) => id !== targetId)].filter((value) =>
+          response.text.includes(value),
+        );
+        if (leaked.length > 0)
+          failures.push(`${route.method} ${path} → ${response.status} leaked ${leaked.join(', ')}`);
         if (parameterNames.length > 0 && response.status >= 200 && response.status < 300) {
           failures.push(`${route.method} ${path} → ${response.status}: org B reached org A's resource`);
         }
@@ -95,9 +139,15 @@ describe('org isolation across every /api/v1 route', () => {
   });
 
   it('answers 401 on every non-public /api/v1 route without credentials', async () => {
-    const routes = app.http!.routeCatalog.filter((route) => route.url.startsWith('/api/v1/') && route.auth !== 'public');
+    const routes = app.http!.routeCatalog.filter(
+      (route) => route.url.startsWith('/api/v1/') && route.auth !== 'public',
+    );
     for (const route of routes) {
-      const response = await api(app, route.method, route.url.replace(/:(\w+)/g, () => randomUUID()));
+      const response = await api(
+        app,
+        route.method,
+        route.url.replace(/:(\w+)/g, () => randomUUID()),
+      );
       expect({ route: `${route.method} ${route.url}`, status: response.status }).toEqual({
         route: `${route.method} ${route.url}`,
         status: 401,

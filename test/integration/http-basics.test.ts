@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createTestOrganization, startTestApplication, type TestApplication, type TestOrganization } from '../support/application.js';
+import {
+  api,
+  createTestOrganization,
+  startTestApplication,
+  type TestApplication,
+  type TestOrganization,
+} from '../support/application.js';
 
 describe('HTTP basics', () => {
   let app: TestApplication;
@@ -39,13 +45,17 @@ describe('HTTP basics', () => {
     expect(Object.keys(document.body.paths)).toEqual(
       expect.arrayContaining(['/api/v1/auth/login', '/api/v1/tokens', '/api/v1/audit-log', '/readyz']),
     );
-    expect(document.body.paths['/api/v1/tokens'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('name');
+    expect(
+      document.body.paths['/api/v1/tokens'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('name');
   });
 
   it('echoes a safe X-Request-Id and replaces an unsafe one', async () => {
     const kept = await api(app, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-123.abc' } });
     expect(kept.headers.get('x-request-id')).toBe('trace-123.abc');
-    const replaced = await api(app, 'GET', '/healthz', { headers: { 'x-request-id': 'bad id with spaces and <html>' } });
+    const replaced = await api(app, 'GET', '/healthz', {
+      headers: { 'x-request-id': 'bad id with spaces and <html>' },
+    });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -76,7 +86,10 @@ describe('HTTP basics', () => {
   });
 
   it('rejects an oversized body with 413', async () => {
-    const response = await api(app, 'POST', '/api/v1/tokens', { token: org.tokens.admin, body: { name: 'x'.repeat(10_000) } });
+    const response = await api(app, 'POST', '/api/v1/tokens', {
+      token: org.tokens.admin,
+      body: { name: 'x'.repeat(10_000) },
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
   });

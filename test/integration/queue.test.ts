@@ -35,7 +35,9 @@ async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, t
 }
 
 async function jobState(database: Database, id: string): Promise<string | undefined> {
-  const rows = await database.query<{ state: string }>('select state::text as state from pgboss.job where id = $1', [id]);
+  const rows = await database.query<{ state: string }>('select state::text as state from pgboss.job where id = $1', [
+    id,
+  ]);
   return rows[0]?.state;
 }
 
@@ -63,7 +65,9 @@ describe(`job queue (${backend})`, () => {
     await queue.enqueue('test.echo', { value: 'hello' });
     await waitFor(() => seen.length === 1 || undefined);
     expect(seen).toEqual(['hello']);
-    await expect(queue.enqueue('test.echo', { value: 42 } as never)).rejects.toThrow(/Invalid payload for job test.echo/);
+    await expect(queue.enqueue('test.echo', { value: 42 } as never)).rejects.toThrow(
+      /Invalid payload for job test.echo/,
+    );
   });
 
   it('enqueues inside the caller transaction: nothing on rollback, the job on commit', async () => {
@@ -141,9 +145,13 @@ describe(`job queue (${backend})`, () => {
     if (test.backend === 'pglite') await test.database.close();
     const target = test.backend === 'pglite' ? test.dataDir! : test.url!;
 
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../support/queue-crash-child.ts'), target, 'pgboss'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, '../support/queue-crash-child.ts'), target, 'pgboss'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += String(chunk);

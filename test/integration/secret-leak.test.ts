@@ -41,7 +41,11 @@ describe('a stored secret never reaches the database or the logs', () => {
         vault = await VaultStandIn.start({ rootToken: 'root-token-for-tests' });
         environment = { SECRETS_BACKEND: 'vault', VAULT_ADDR: vault.address, VAULT_TOKEN: 'root-token-for-tests' };
       }
-      app = await startTestApplication({ logger: capture.logger, redactor, environment: { ...environment, LOG_LEVEL: 'trace' } });
+      app = await startTestApplication({
+        logger: capture.logger,
+        redactor,
+        environment: { ...environment, LOG_LEVEL: 'trace' },
+      });
       const org = await createTestOrganization(app);
       const plaintext = `s3cret-${randomBytes(16).toString('hex')}`;
 
@@ -57,7 +61,8 @@ describe('a stored secret never reaches the database or the logs', () => {
       expect((await api(app, 'GET', '/api/v1/members', { token: plaintext })).status).toBe(401);
 
       const encodings = [plaintext, Buffer.from(plaintext).toString('base64'), Buffer.from(plaintext).toString('hex')];
-      for (const encoding of encodings) expect({ encoding, tables: await tablesContaining(app, encoding) }).toEqual({ encoding, tables: [] });
+      for (const encoding of encodings)
+        expect({ encoding, tables: await tablesContaining(app, encoding) }).toEqual({ encoding, tables: [] });
       // The scan works: the reference the database may hold is found.
       expect(await tablesContaining(app, reference)).toContain('public.audit_log');
 

@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../../src/config/config.js';
 import type { Role } from '../../src/features/accounts/index.js';
 import type { Logger, SecretRedactor } from '../../src/platform/logger/logger.js';
 import { type ProcessRole, type RunningApplication, startApplication } from '../../src/server/application.js';
+import type { ServiceOverrides } from '../../src/server/services.js';
 import { copyPgliteTemplate, createPostgresDatabase, dropPostgresDatabase } from './database.js';
 import { silentLogger } from './logger.js';
 
@@ -28,6 +29,7 @@ export async function startTestApplication(
     roles?: ProcessRole[];
     logger?: Logger;
     redactor?: SecretRedactor;
+    serviceOverrides?: ServiceOverrides;
   } = {},
 ): Promise<TestApplication> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aurora-app-'));
@@ -43,13 +45,16 @@ export async function startTestApplication(
     AURORA_SHUTDOWN_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, AURORA_MIGRATE_ON_START: 'true' } : {}),
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `aurora-test-${randomUUID()}:` } : {}),
+    ...(process.env.REDIS_URL
+      ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `aurora-test-${randomUUID()}:` }
+      : {}),
     ...options.environment,
   });
   const application = await startApplication(config, {
     roles: options.roles ?? ['api', 'worker', 'scheduler'],
     logger: options.logger ?? silentLogger(),
     redactor: options.redactor,
+    serviceOverrides: options.serviceOverrides,
   });
   if (!application.url) throw new Error('the test application has no API role');
   return {
@@ -77,14 +82,27 @@ export interface TestOrganization {
 }
 
 /** A new org with random names, an admin, an editor and a viewer, each with an API token. */
-export async function createTestOrganization(application: RunningApplication, label = 'org'): Promise<TestOrganization> {
+export async function createTestOrganization(
+  application: RunningApplication,
+  label = 'org',
+): Promise<TestOrganization> {
   const suffix = randomUUID().slice(0, 8);
   const orgName = `${label}-${suffix}`;
   const adminEmail = `admin-${suffix}@example.com`;
   const adminPassword = `password-${randomUUID()}`;
   const accounts = application.services.accounts;
-  const created = await accounts.createOrganizationWithAdmin({ organizationName: orgName, email: adminEmail, password: adminPassword });
-  const admin = { kind: 'session' as const, userId: created.userId, email: adminEmail, orgId: created.orgId, role: 'admin' as const };
+  const created = await accounts.createOrganizationWithAdmin({
+    organizationName: orgName,
+    email: adminEmail,
+    password: adminPassword,
+  });
+  const admin = {
+    kind: 'session' as const,
+    userId: created.userId,
+    email: adminEmail,
+    orgId: created.orgId,
+    role: 'admin' as const,
+  };
   const userIds: Record<Role, string> = { admin: created.userId, editor: '', viewer: '' };
   const tokens: Record<Role, string> = {
     admin: (await accounts.createApiToken(admin, { name: 'admin token' })).token,
@@ -107,12 +125,22 @@ export interface ApiResponse<Body = unknown> {
   text: string;
 }
 
-/** A fetch against the test app; JSON bodies are encoded and decoded. */
+/**
+ * A fetch against the test app; JSON bodies are encoded and decoded. An event stream is read for
+ * `streamMs` (default 300 ms) and then closed, so walking every route never hangs on one.
+ */
 export async function api<Body = any>(
   application: { url: string },
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string>; cookie?: string } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string | Buffer;
+    headers?: Record<string, string>;
+    cookie?: string;
+    streamMs?: number;
+  } = {},
 ): Promise<ApiResponse<Body>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -122,8 +150,27 @@ export async function api<Body = any>(
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${application.url}${path}`, { method, headers, body, redirect: 'manual' });
-  const text = await response.text();
+  const controller = new AbortController();
+  const response = await fetch(`${application.url}${path}`, {
+    method,
+    headers,
+    body,
+    redirect: 'manual',
+    signal: controller.signal,
+  });
+  let text = '';
+  if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    const timer = setTimeout(() => controller.abort(), options.streamMs ?? 300);
+    try {
+      for await (const chunk of response.body ?? []) text += Buffer.from(chunk).toString('utf8');
+    } catch {
+      // Aborted after streamMs: what arrived so far is the answer.
+    } finally {
+      clearTimeout(timer);
+    }
+    return { status: response.status, headers: response.headers, body: text as Body, text };
+  }
+  text = await response.text();
   let parsed: unknown = text;
   if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
   return { status: response.status, headers: response.headers, body: parsed as Body, text };

@@ -46,7 +46,12 @@ const auditEntryView = z.object({
 
 export function registerAccountsRoutes(
   app: AuroraApp,
-  dependencies: { accounts: AccountsService; audit: AuditLog; rateLimiters: RateLimiterFactory; secureCookies: boolean },
+  dependencies: {
+    accounts: AccountsService;
+    audit: AuditLog;
+    rateLimiters: RateLimiterFactory;
+    secureCookies: boolean;
+  },
 ): void {
   const { accounts, audit } = dependencies;
   // Per address and per account, so neither one address nor a botnet on one account can guess freely.
@@ -65,7 +70,8 @@ export function registerAccountsRoutes(
     },
     async () => ({
       hasAdmin: await accounts.hasAdmin(),
-      createAdminCommand: 'npx --no-install aurora admin create --email you@example.com --password <password> --org <name>',
+      createAdminCommand:
+        'npx --no-install aurora admin create --email you@example.com --password <password> --org <name>',
     }),
   );
 
@@ -240,7 +246,12 @@ export function registerAccountsRoutes(
       },
     },
     async (request, reply) => {
-      await accounts.changeMemberRole(principalOf(request), request.params.userId, request.body.role, requestMetadata(request));
+      await accounts.changeMemberRole(
+        principalOf(request),
+        request.params.userId,
+        request.body.role,
+        requestMetadata(request),
+      );
       return reply.code(204).send(null);
     },
   );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
-import type { Database, Executor } from "../../platform/database/database.js";
+import type { Database, Executor } from '../../platform/database/database.js';
 import { Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed } from '../../platform/errors.js';
 import { AccountsRepository, type ApiTokenRow } from './accounts.repository.js';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.js';
@@ -84,10 +84,34 @@ export class AccountsService {
       if (!user) throw new Error('user vanished during creation');
       await this.repository.upsertMembership(transaction, orgId, user.id, 'admin');
       const actor = { type: 'system' as const, id: 'cli' };
-      await this.audit.record({ orgId, actor, action: 'organization.created', targetType: 'organization', targetId: orgId, details: { name: organizationName } }, transaction);
-      await this.audit.record({ orgId, actor, action: 'member.added', targetType: 'user', targetId: user.id, details: { email, role: 'admin', createdUser } }, transaction);
+      await this.audit.record(
+        {
+          orgId,
+          actor,
+          action: 'organization.created',
+          targetType: 'organization',
+          targetId: orgId,
+          details: { name: organizationName },
+        },
+        transaction,
+      );
+      await this.audit.record(
+        {
+          orgId,
+          actor,
+          action: 'member.added',
+          targetType: 'user',
+          targetId: user.id,
+          details: { email, role: 'admin', createdUser },
+        },
+        transaction,
+      );
       return { orgId, userId: user.id, createdUser, generatedPassword: createdUser ? generatedPassword : undefined };
     });
+  }
+
+  async isMember(orgId: string, userId: string): Promise<boolean> {
+    return (await this.repository.findMembership(this.database, orgId, userId)) !== undefined;
   }
 
   async hasAdmin(): Promise<boolean> {
@@ -148,7 +172,14 @@ export class AccountsService {
     return {
       token,
       expiresAt,
-      principal: { kind: 'session', userId: user.id, email: user.email, orgId: organization.id, role: organization.role, sessionId },
+      principal: {
+        kind: 'session',
+        userId: user.id,
+        email: user.email,
+        orgId: organization.id,
+        role: organization.role,
+        sessionId,
+      },
     };
   }
 
@@ -294,7 +325,8 @@ export class AccountsService {
     let organization = organizations[0];
     if (input.organizationName) {
       organization = organizations.find((entry) => entry.name === input.organizationName);
-      if (!organization) throw new NotFound(`${input.email} is not a member of an organization named "${input.organizationName}"`);
+      if (!organization)
+        throw new NotFound(`${input.email} is not a member of an organization named "${input.organizationName}"`);
     } else if (organizations.length > 1) {
       throw new ValidationFailed(
         `${input.email} belongs to several organizations (${organizations.map((entry) => entry.name).join(', ')}); choose one with --org`,
@@ -322,7 +354,8 @@ export class AccountsService {
 
   async revokeApiToken(principal: Principal, tokenId: string, metadata: RequestMetadata = {}): Promise<void> {
     const row = await this.repository.findApiTokenById(this.database, principal.orgId, tokenId);
-    if (!row || (row.userId !== principal.userId && principal.role !== 'admin')) throw new NotFound('API token not found');
+    if (!row || (row.userId !== principal.userId && principal.role !== 'admin'))
+      throw new NotFound('API token not found');
     if (row.revokedAt) return;
     await this.database.transaction(async (transaction) => {
       await this.repository.revokeApiToken(transaction, principal.orgId, tokenId, this.now());
@@ -392,7 +425,12 @@ export class AccountsService {
     });
   }
 
-  async changeMemberRole(principal: Principal, userId: string, role: Role, metadata: RequestMetadata = {}): Promise<void> {
+  async changeMemberRole(
+    principal: Principal,
+    userId: string,
+    role: Role,
+    metadata: RequestMetadata = {},
+  ): Promise<void> {
     await this.database.transaction(async (transaction) => {
       const membership = await this.repository.findMembership(transaction, principal.orgId, userId);
       if (!membership) throw new NotFound('Member not found');

@@ -1,5 +1,5 @@
-export { AccountsService, apiTokenPrefix, type RequestMetadata } from './accounts.service.js';
 export { registerAccountsRoutes } from './accounts.routes.js';
+export { AccountsService, apiTokenPrefix, type RequestMetadata } from './accounts.service.js';
 export { registerAuthentication, sessionCookieName } from './authentication.js';
 export { type AuroraApp, principalOf, type RouteAuth, requestMetadata } from './http.js';
 export { auditActor, type Principal } from './principal.js';

@@ -66,7 +66,12 @@ export class AlertsRepository {
   /** Inserts new firing alerts, or bumps the existing firing alert of the same fingerprint. */
   async upsertFiring(executor: Executor, orgId: string, batch: IncomingAlert[]): Promise<StoredAlert[]> {
     if (batch.length === 0) return [];
-    const rows = await executor.query<{ id: string; fingerprint: string; incident_id: string | null; inserted: boolean }>(
+    const rows = await executor.query<{
+      id: string;
+      fingerprint: string;
+      incident_id: string | null;
+      inserted: boolean;
+    }>(
       `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
        insert into alerts as a (id, org_id, integration_id, source, external_id, fingerprint, status, title, description,
          severity, service, environment, labels, annotations, links, group_key, starts_at, ends_at, occurrences,
@@ -180,7 +185,17 @@ export class AlertsRepository {
        update alerts a set incident_id = input.incident_id, correlation_score = input.score,
          correlation_reason = input.reason, updated_at = now()
        from input where a.org_id = $1 and a.id = input.alert_id`,
-      [orgId, toJsonParameter(attachments.map((entry) => ({ alert_id: entry.alertId, incident_id: entry.incidentId, score: entry.score, reason: entry.reason })))],
+      [
+        orgId,
+        toJsonParameter(
+          attachments.map((entry) => ({
+            alert_id: entry.alertId,
+            incident_id: entry.incidentId,
+            score: entry.score,
+            reason: entry.reason,
+          })),
+        ),
+      ],
     );
   }
 
@@ -203,7 +218,13 @@ export class AlertsRepository {
   }
 
   /** Moves every alert of one incident to another (merge). Returns how many moved. */
-  async moveAlerts(executor: Executor, orgId: string, fromIncidentId: string, toIncidentId: string, reason: string): Promise<number> {
+  async moveAlerts(
+    executor: Executor,
+    orgId: string,
+    fromIncidentId: string,
+    toIncidentId: string,
+    reason: string,
+  ): Promise<number> {
     const rows = await executor.query<{ id: string }>(
       `update alerts set incident_id = $3, correlation_reason = $4, updated_at = now()
        where org_id = $1 and incident_id = $2 returning id`,

@@ -9,6 +9,12 @@ export interface AuroraEvent<Data = unknown> {
   at?: string;
 }
 
+/**
+ * The org id of process-to-process housekeeping events (cache invalidation, queue wake-ups). No real org
+ * has it, so no user's stream ever carries them.
+ */
+export const systemOrgId = '00000000-0000-0000-0000-000000000000';
+
 export type EventHandler = (event: AuroraEvent) => void;
 
 /**

@@ -43,6 +43,14 @@ export const jobCatalog = {
     timeoutSeconds: 60,
     policy: 'short',
   }),
+  'alerts.deliveries.prune': defineJob({
+    payload: z.object({}),
+    retryLimit: 1,
+    retryDelaySeconds: 60,
+    retryBackoff: false,
+    timeoutSeconds: 120,
+    policy: 'short',
+  }),
 } satisfies JobCatalog;
 
 export type AuroraJobCatalog = typeof jobCatalog;

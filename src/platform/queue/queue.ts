@@ -19,6 +19,8 @@ export interface EnqueueOptions {
   /** With a `stately`/`singleton` policy, one job per key is queued (and one active). */
   singletonKey?: string;
   startAfter?: Date;
+  /** A job id chosen by the caller (a UUID), e.g. to record it beside the row that caused the job. */
+  id?: string;
 }
 
 export interface QueueOptions {
@@ -54,7 +56,9 @@ export class Queue<Catalog extends JobCatalog> {
     this.boss = new PgBoss({
       db: {
         executeSql: async (text: string, values?: unknown[]) =>
-          values && values.length > 0 ? { rows: await database.query(text, values) } : { rows: await database.exec(text) },
+          values && values.length > 0
+            ? { rows: await database.query(text, values) }
+            : { rows: await database.exec(text) },
       },
       schema: options.schema,
       supervise: options.supervise,
@@ -98,6 +102,7 @@ export class Queue<Catalog extends JobCatalog> {
     }
     const transaction = options.transaction;
     const id = await this.boss.send(name, parsed.data as object, {
+      id: options.id,
       singletonKey: options.singletonKey,
       startAfter: options.startAfter,
       retryLimit: definition.retryLimit,
@@ -144,7 +149,10 @@ export class Queue<Catalog extends JobCatalog> {
     const parsed = definition.payload.safeParse(job.data);
     if (!parsed.success) {
       // Retrying cannot fix a payload that does not parse; fail it once, loudly.
-      this.logger.error({ job: job.id, queue: name, issues: parsed.error.issues }, 'job payload does not match its schema');
+      this.logger.error(
+        { job: job.id, queue: name, issues: parsed.error.issues },
+        'job payload does not match its schema',
+      );
       throw new Error(`payload does not match the ${name} schema`);
     }
     const controller = new AbortController();

@@ -9,11 +9,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { type AuroraApp, registerAccountsRoutes, registerAuthentication } from '../../features/accounts/index.js';
+import { registerIntegrationRoutes, registerWebhookRoutes } from '../../features/alerts/index.js';
+import { registerIncidentRoutes } from '../../features/incidents/index.js';
+import { installEventStreams } from '../../platform/http/server-sent-events.js';
 import type { Platform } from '../../platform/platform.js';
 import { registerHealthRoutes } from '../health.routes.js';
 import type { Services } from '../services.js';
-import { problemFor, sendProblem } from './problem-details.js';
 import { landingPage } from './landing-page.js';
+import { problemFor, sendProblem } from './problem-details.js';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -104,9 +107,13 @@ export async function buildHttpServer(platform: Platform, services: Services): P
     return sendProblem(reply, mapped);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problemFor({ statusCode: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}` }, request)),
+    sendProblem(
+      reply,
+      problemFor({ statusCode: 404, message: `No route for ${request.method} ${request.url.split('?')[0]}` }, request),
+    ),
   );
 
+  installEventStreams(app);
   registerAuthentication(app, services.accounts, { metrics, publicUrl: config.server.publicUrl });
   registerHealthRoutes(app, platform);
   registerAccountsRoutes(app, {
@@ -115,6 +122,10 @@ export async function buildHttpServer(platform: Platform, services: Services): P
     rateLimiters: platform.rateLimiters,
     secureCookies: config.server.publicUrl?.startsWith('https://') ?? false,
   });
+
+  registerIntegrationRoutes(app, services.integrations);
+  registerWebhookRoutes(app, services.intake, { bodyLimitBytes: config.server.bodyLimitBytes });
+  registerIncidentRoutes(app, services.incidents, platform.events);
 
   app.get(openApiPath, { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>

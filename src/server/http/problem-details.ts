@@ -115,7 +115,11 @@ export function problemFor(error: unknown, request: FastifyRequest): MappedProbl
       headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     }
     if (error instanceof Unauthenticated) headers['www-authenticate'] = 'Bearer realm="aurora"';
-    return { problem: base(status, error.message, error.code, error.details ?? {}), headers, unexpected: status >= 500 && status !== 503 };
+    return {
+      problem: base(status, error.message, error.code, error.details ?? {}),
+      headers,
+      unexpected: status >= 500 && status !== 503,
+    };
   }
 
   if (isDatabaseUnavailable(error)) {
@@ -136,9 +140,17 @@ export function problemFor(error: unknown, request: FastifyRequest): MappedProbl
     return { problem: base(status, clientErrorDetail(fastifyError, status)), headers: {}, unexpected: false };
   }
   if (status === 503) {
-    return { problem: base(503, 'The server is shutting down or overloaded; retry shortly'), headers: { 'retry-after': '5' }, unexpected: false };
+    return {
+      problem: base(503, 'The server is shutting down or overloaded; retry shortly'),
+      headers: { 'retry-after': '5' },
+      unexpected: false,
+    };
   }
-  return { problem: base(500, 'Something went wrong on our side; the request id identifies it in the logs'), headers: {}, unexpected: true };
+  return {
+    problem: base(500, 'Something went wrong on our side; the request id identifies it in the logs'),
+    headers: {},
+    unexpected: true,
+  };
 }
 
 function clientErrorDetail(error: Partial<FastifyError>, status: number): string {
@@ -160,5 +172,9 @@ function clientErrorDetail(error: Partial<FastifyError>, status: number): string
 }
 
 export function sendProblem(reply: FastifyReply, mapped: MappedProblem): FastifyReply {
-  return reply.code(mapped.problem.status).headers(mapped.headers).type('application/problem+json').send(mapped.problem);
+  return reply
+    .code(mapped.problem.status)
+    .headers(mapped.headers)
+    .type('application/problem+json')
+    .send(mapped.problem);
 }

@@ -1,0 +1,16 @@
+export {
+  type AlertSource,
+  alertSources,
+  type NormalizedAlert,
+  type Severity,
+  severities,
+} from './alert.model.js';
+export type { AlertCorrelator, StoredAlert } from './alert-correlator.js';
+export { type AlertRow, AlertsRepository } from './alerts.repository.js';
+export { type IntakeDependencies, IntakeService } from './intake.service.js';
+export { IntakeBatcher } from './intake-batcher.js';
+export { IntegrationsRepository } from './integrations.repository.js';
+export { registerIntegrationRoutes } from './integrations.routes.js';
+export { IntegrationsService, webhookPath } from './integrations.service.js';
+export { SnsMessageVerifier, signAuroraPayload } from './webhook-verification/index.js';
+export { registerWebhookRoutes } from './webhooks.routes.js';

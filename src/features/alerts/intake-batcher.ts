@@ -1,0 +1,260 @@
+import type { Database, Executor } from '../../platform/database/database.js';
+import { isDatabaseUnavailable } from '../../platform/database/database-errors.js';
+import type { AuroraEvent, EventBus } from '../../platform/events/event-bus.js';
+import type { Logger } from '../../platform/logger/logger.js';
+import type { NormalizedAlert } from './alert.model.js';
+import type { AlertCorrelator, StoredAlert } from './alert-correlator.js';
+import { AlertsRepository, type IncomingAlert } from './alerts.repository.js';
+import type { IntegrationsRepository } from './integrations.repository.js';
+
+export interface IntakeSubmission {
+  orgId: string;
+  integrationId: string;
+  /** Replay keys (`id:{delivery id}`, `body:{sha256}`); a submission is a replay if any was seen within the window. */
+  deliveryKeys: string[];
+  alerts: NormalizedAlert[];
+  receivedAt: Date;
+}
+
+export interface IntakeOutcome {
+  duplicate: boolean;
+  accepted: number;
+}
+
+interface Pending {
+  submission: IntakeSubmission;
+  resolve(outcome: IntakeOutcome): void;
+  reject(error: unknown): void;
+}
+
+export interface IntakeBatcherOptions {
+  replayWindowSeconds: number;
+  /** Alerts per transaction; more wait for the next one. */
+  maxBatchAlerts: number;
+}
+
+/**
+ * Group commit for webhook intake. Submissions that arrive while a transaction is running are stored
+ * together in the next one, so a storm costs a few transactions per second rather than one per request,
+ * while an idle system commits each delivery at once. A submission's promise settles only after its
+ * transaction commits (or fails): a webhook answers 2xx only for committed data.
+ *
+ * One transaction at a time per org, under a per-org advisory lock, so replay checks and correlation
+ * never race with another process handling the same org.
+ */
+export class IntakeBatcher {
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly flushing = new Set<string>();
+  private readonly repository = new AlertsRepository();
+
+  constructor(
+    private readonly database: Database,
+    private readonly correlator: AlertCorrelator,
+    private readonly integrations: Pick<IntegrationsRepository, 'touchReceived'>,
+    private readonly events: EventBus,
+    private readonly logger: Logger,
+    private readonly options: IntakeBatcherOptions,
+    private readonly onBatch?: (alerts: number, submissions: number) => void,
+  ) {}
+
+  async pruneDeliveries(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.options.replayWindowSeconds * 2000);
+    const rows = await this.database.query<{ count: number }>(
+      'with deleted as (delete from webhook_deliveries where received_at < $1 returning 1) select count(*)::int as count from deleted',
+      [cutoff.toISOString()],
+    );
+    return rows[0]?.count ?? 0;
+  }
+
+  submit(submission: IntakeSubmission): Promise<IntakeOutcome> {
+    return new Promise((resolve, reject) => {
+      const queue = this.queues.get(submission.orgId) ?? [];
+      queue.push({ submission, resolve, reject });
+      this.queues.set(submission.orgId, queue);
+      if (!this.flushing.has(submission.orgId)) void this.drain(submission.orgId);
+    });
+  }
+
+  private async drain(orgId: string): Promise<void> {
+    this.flushing.add(orgId);
+    try {
+      for (;;) {
+        const queue = this.queues.get(orgId) ?? [];
+        if (queue.length === 0) break;
+        const batch: Pending[] = [];
+        let alerts = 0;
+        while (
+          queue.length > 0 &&
+          (batch.length === 0 || alerts + (queue[0]?.submission.alerts.length ?? 0) <= this.options.maxBatchAlerts)
+        ) {
+          const next = queue.shift()!;
+          alerts += next.submission.alerts.length;
+          batch.push(next);
+        }
+        await this.flush(orgId, batch);
+      }
+    } finally {
+      this.flushing.delete(orgId);
+      this.queues.delete(orgId);
+    }
+  }
+
+  private async flush(orgId: string, batch: Pending[]): Promise<void> {
+    try {
+      const { outcomes, events } = await this.database.transaction((transaction) =>
+        this.store(
+          transaction,
+          orgId,
+          batch.map((pending) => pending.submission),
+        ),
+      );
+      this.onBatch?.(
+        batch.reduce((sum, pending) => sum + pending.submission.alerts.length, 0),
+        batch.length,
+      );
+      for (const event of events) {
+        this.events
+          .publish(event)
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'could not publish a live event'));
+      }
+      batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
+    } catch (error) {
+      // One bad delivery must not fail its neighbours: retry them one by one (unless the database is down).
+      if (batch.length > 1 && !isDatabaseUnavailable(error)) {
+        this.logger.warn(
+          { err: error, submissions: batch.length },
+          'intake batch failed; retrying deliveries one by one',
+        );
+        for (const pending of batch) await this.flush(orgId, [pending]);
+        return;
+      }
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  private async store(
+    transaction: Executor,
+    orgId: string,
+    submissions: IntakeSubmission[],
+  ): Promise<{ outcomes: IntakeOutcome[]; events: AuroraEvent[] }> {
+    const now = new Date();
+    await transaction.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`aurora.intake:${orgId}`]);
+    const duplicates = await this.findReplays(transaction, orgId, submissions, now);
+    const accepted = submissions.filter((_, index) => !duplicates.has(index));
+
+    const stored: StoredAlert[] = [];
+    for (const segment of segments(accepted)) {
+      const firing = segment.filter((incoming) => incoming.alert.status === 'firing');
+      const resolved = segment.filter((incoming) => incoming.alert.status === 'resolved');
+      stored.push(...(await this.repository.upsertFiring(transaction, orgId, firing)));
+      stored.push(...(await this.repository.resolve(transaction, orgId, resolved)));
+    }
+    const events = stored.length > 0 ? await this.correlator.correlate(transaction, orgId, stored, now) : [];
+    await this.integrations.touchReceived(
+      transaction,
+      [...new Set(accepted.map((submission) => submission.integrationId))],
+      now,
+    );
+
+    for (const submission of accepted) {
+      if (submission.alerts.length === 0) continue;
+      events.push({
+        type: 'alert.received',
+        orgId,
+        data: {
+          integrationId: submission.integrationId,
+          count: submission.alerts.length,
+          firing: submission.alerts.filter((alert) => alert.status === 'firing').length,
+          resolved: submission.alerts.filter((alert) => alert.status === 'resolved').length,
+        },
+      });
+    }
+    const outcomes = submissions.map((submission, index) =>
+      duplicates.has(index)
+        ? { duplicate: true, accepted: 0 }
+        : { duplicate: false, accepted: submission.alerts.length },
+    );
+    return { outcomes, events };
+  }
+
+  /** Indexes of submissions whose delivery was already seen within the window (here or earlier in this batch). */
+  private async findReplays(
+    transaction: Executor,
+    orgId: string,
+    submissions: IntakeSubmission[],
+    now: Date,
+  ): Promise<Set<number>> {
+    const keys = submissions.flatMap((submission) =>
+      submission.deliveryKeys.map((key) => ({ integration_id: submission.integrationId, delivery_key: key })),
+    );
+    if (keys.length === 0) return new Set();
+    const windowStart = new Date(now.getTime() - this.options.replayWindowSeconds * 1000);
+    const seen = await transaction.query<{ integration_id: string; delivery_key: string }>(
+      `select d.integration_id, d.delivery_key from webhook_deliveries d
+       join jsonb_to_recordset($1::jsonb) as x(integration_id uuid, delivery_key text)
+         on d.integration_id = x.integration_id and d.delivery_key = x.delivery_key
+       where d.received_at >= $2`,
+      [JSON.stringify(keys), windowStart.toISOString()],
+    );
+    const known = new Set(seen.map((row) => `${row.integration_id} ${row.delivery_key}`));
+    const duplicates = new Set<number>();
+    const fresh: Array<{ integration_id: string; delivery_key: string }> = [];
+    submissions.forEach((submission, index) => {
+      const ids = submission.deliveryKeys.map((key) => `${submission.integrationId} ${key}`);
+      if (ids.some((id) => known.has(id))) {
+        duplicates.add(index);
+        return;
+      }
+      for (const [position, id] of ids.entries()) {
+        known.add(id);
+        fresh.push({ integration_id: submission.integrationId, delivery_key: submission.deliveryKeys[position]! });
+      }
+    });
+    if (fresh.length > 0) {
+      await transaction.query(
+        `insert into webhook_deliveries (org_id, integration_id, delivery_key, received_at)
+         select $1, integration_id, delivery_key, $3 from jsonb_to_recordset($2::jsonb) as x(integration_id uuid, delivery_key text)
+         on conflict (integration_id, delivery_key) do update set received_at = excluded.received_at`,
+        [orgId, JSON.stringify(fresh), now.toISOString()],
+      );
+    }
+    return duplicates;
+  }
+}
+
+/**
+ * Splits accepted alerts, in arrival order, into runs in which each fingerprint appears once: repeats with the same
+ * status merge (occurrences add up, the latest payload wins); a change of status starts a new run, so a
+ * firing-then-resolved pair in one batch is applied in order.
+ */
+function segments(submissions: IntakeSubmission[]): IncomingAlert[][] {
+  const result: IncomingAlert[][] = [];
+  let current = new Map<string, IncomingAlert>();
+  for (const submission of submissions) {
+    for (const alert of submission.alerts) {
+      const existing = current.get(alert.fingerprint);
+      if (!existing) {
+        current.set(alert.fingerprint, {
+          integrationId: submission.integrationId,
+          alert,
+          occurrences: 1,
+          receivedAt: submission.receivedAt,
+        });
+      } else if (existing.alert.status === alert.status) {
+        existing.occurrences += 1;
+        existing.alert = alert;
+        existing.receivedAt = submission.receivedAt;
+      } else {
+        result.push([...current.values()]);
+        current = new Map([
+          [
+            alert.fingerprint,
+            { integrationId: submission.integrationId, alert, occurrences: 1, receivedAt: submission.receivedAt },
+          ],
+        ]);
+      }
+    }
+  }
+  if (current.size > 0) result.push([...current.values()]);
+  return result;
+}
