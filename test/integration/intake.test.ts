@@ -315,7 +315,7 @@ describe('alert intake', () => {
       while (!until(text) && Date.now() < deadline) {
         const chunk = await Promise.race([
           reader.read(),
-          new Promise<undefined>((resolve) => setTimeout(resolve, deadline - Date.now())),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), deadline - Date.now())),
         ]);
         if (!chunk || chunk.done) break;
         text += new TextDecoder().decode(chunk.value);

@@ -7,7 +7,7 @@ import { organizations } from '../../src/features/accounts/accounts.schema.js';
 import type { Database } from '../../src/platform/database/database.js';
 import { openPglite } from '../../src/platform/database/pglite.adapter.js';
 import { Queue } from '../../src/platform/queue/queue.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { queueTestCatalog } from '../support/queue-test-catalog.js';
 

@@ -129,6 +129,7 @@ export interface ApiResponse<Body = unknown> {
  * A fetch against the test app; JSON bodies are encoded and decoded. An event stream is read for
  * `streamMs` (default 300 ms) and then closed, so walking every route never hangs on one.
  */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely; each assertion states the shape it expects
 export async function api<Body = any>(
   application: { url: string },
   method: string,

@@ -117,7 +117,7 @@ export class IntakeBatcher {
           .publish(event)
           .catch((error: unknown) => this.logger.warn({ err: error }, 'could not publish a live event'));
       }
-      batch.forEach((pending, index) => pending.resolve(outcomes[index]!));
+      for (const [index, pending] of batch.entries()) pending.resolve(outcomes[index]!);
     } catch (error) {
       // One bad delivery must not fail its neighbours: retry them one by one (unless the database is down).
       if (batch.length > 1 && !isDatabaseUnavailable(error)) {

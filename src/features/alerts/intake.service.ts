@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { RateLimiter, RateLimiterFactory } from '../../platform/cache/cache.js';
 import { Forbidden, Unauthenticated, UnsupportedMediaType, ValidationFailed } from '../../platform/errors.js';

@@ -234,7 +234,14 @@ export class IncidentsRepository {
     changes: Partial<
       Pick<
         IncidentRow,
-        'status' | 'severity' | 'assigneeId' | 'mergedIntoId' | 'resolvedAt' | 'alertCount' | 'lastAlertAt'
+        | 'startedAt'
+        | 'status'
+        | 'severity'
+        | 'assigneeId'
+        | 'mergedIntoId'
+        | 'resolvedAt'
+        | 'alertCount'
+        | 'lastAlertAt'
       >
     >,
   ): Promise<void> {

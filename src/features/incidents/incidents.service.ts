@@ -230,13 +230,9 @@ export class IncidentsService {
       });
       await this.incidents.update(transaction, principal.orgId, targetId, {
         alertCount: target.alertCount + moved,
+        startedAt: firstAlert,
         lastAlertAt: source.lastAlertAt > target.lastAlertAt ? source.lastAlertAt : target.lastAlertAt,
       });
-      await transaction.query('update incidents set started_at = $3 where org_id = $1 and id = $2', [
-        principal.orgId,
-        targetId,
-        firstAlert.toISOString(),
-      ]);
       await this.incidents.insertEvents(transaction, principal.orgId, [
         {
           incidentId: targetId,
