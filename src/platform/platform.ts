@@ -13,6 +13,7 @@ import { createObjectStore } from './objects/create-object-store.js';
 import type { ObjectStore } from './objects/object-store.js';
 import { type AuroraJobCatalog, jobCatalog } from './queue/job-catalog.js';
 import { Queue } from './queue/queue.js';
+import { crossProcessWakeups } from './queue/queue-wakeups.js';
 import { createSecretStore } from './secrets/create-secret-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 
@@ -106,14 +107,18 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       options.overrides?.secrets ?? (await createSecretStore(config.secrets, { database, audit, redactor }));
     if (!options.overrides?.secrets) closers.push(() => secrets.close());
 
+    const wakeups = events.kind === 'memory' ? undefined : crossProcessWakeups(events, logger);
     const queue = new Queue(database, jobCatalog, logger.child({ component: 'queue' }), {
       schema: config.queue.schema,
       supervise: options.supervise ?? false,
       schedule: options.schedule ?? false,
       maintenanceIntervalSeconds: config.queue.maintenanceIntervalSeconds,
       pollingIntervalSeconds: 1,
+      // Scaled mode: an api process enqueues, a worker process runs; tell the workers instead of letting them poll.
+      onEnqueued: wakeups?.onEnqueued,
     });
     await queue.start();
+    if (wakeups) closers.push(wakeups.listen(queue));
     closers.push(() => queue.stop({ timeoutMs: config.server.shutdownTimeoutMs }));
 
     const metrics = createMetrics();

@@ -25,12 +25,15 @@ export interface ServiceOverrides {
 
 const outboundTimeoutMs = 10_000;
 
-async function fetchText(url: string): Promise<string> {
-  // The caller has already checked the host; redirects could leave it, so they are refused.
+// The callers have already checked the host (an AWS SNS or Amazon Trust host); redirects could leave it, so they are refused.
+async function fetchChecked(url: string): Promise<Response> {
   const response = await fetch(url, { signal: AbortSignal.timeout(outboundTimeoutMs), redirect: 'error' });
   if (!response.ok) throw new Error(`GET ${new URL(url).host} answered ${response.status}`);
-  return response.text();
+  return response;
 }
+
+const fetchText = async (url: string) => (await fetchChecked(url)).text();
+const fetchBytes = async (url: string) => Buffer.from(await (await fetchChecked(url)).arrayBuffer());
 
 export function createServices(platform: Platform, overrides: ServiceOverrides = {}): Services {
   const { database, audit, events, logger, secrets, queue, rateLimiters, metrics, config } = platform;
@@ -58,7 +61,9 @@ export function createServices(platform: Platform, overrides: ServiceOverrides =
     rateLimiters,
     logger: logger.child({ component: 'intake' }),
     registry: metrics.registry,
-    verifyOptions: { sns: overrides.sns ?? new SnsMessageVerifier({ fetchCertificate: fetchText }) },
+    verifyOptions: {
+      sns: overrides.sns ?? new SnsMessageVerifier({ fetchCertificate: fetchText, fetchIssuerCertificate: fetchBytes }),
+    },
     confirmSubscription: overrides.confirmSubscription ?? (async (url) => void (await fetchText(url))),
   });
   const incidents = new IncidentsService(

@@ -6,7 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { organizations } from '../../src/features/accounts/accounts.schema.js';
 import type { Database } from '../../src/platform/database/database.js';
 import { openPglite } from '../../src/platform/database/pglite.adapter.js';
+import { openPostgres } from '../../src/platform/database/postgres.adapter.js';
+import { createEventBus } from '../../src/platform/events/create-event-bus.js';
 import { Queue } from '../../src/platform/queue/queue.js';
+import { crossProcessWakeups } from '../../src/platform/queue/queue-wakeups.js';
 import { createTestDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { queueTestCatalog } from '../support/queue-test-catalog.js';
@@ -179,4 +182,48 @@ describe(`job queue (${backend})`, () => {
     await waitFor(async () => ((await jobState(survivor, jobId)) === 'completed' ? true : undefined), 30_000);
     expect(completed).toEqual(['crash']);
   });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    `wakes a worker in another process at once through the event bus${process.env.DATABASE_URL ? '' : ' (skipped: needs DATABASE_URL)'}`,
+    async () => {
+      const test = await createTestDatabase();
+      cleanups.push(() => test.drop());
+      // Two "processes": each has its own pool, event bus connection and queue; the worker polls only every 10 s.
+      const logger = silentLogger();
+      const workerDatabase = await openPostgres({ url: test.url!, poolMax: 3, statementTimeoutMs: 0, logger });
+      cleanups.push(() => workerDatabase.close());
+      const producerBus = await createEventBus({ kind: 'postgres', url: test.url!, logger });
+      const workerBus = await createEventBus({ kind: 'postgres', url: test.url!, logger });
+      cleanups.push(() => producerBus.close());
+      cleanups.push(() => workerBus.close());
+      const options = {
+        schema: 'pgboss',
+        supervise: false,
+        schedule: false,
+        maintenanceIntervalSeconds: 60,
+        pollingIntervalSeconds: 10,
+      };
+      const producer = new Queue(test.database, queueTestCatalog, logger, {
+        ...options,
+        onEnqueued: crossProcessWakeups(producerBus, logger).onEnqueued,
+      });
+      const worker = new Queue(workerDatabase, queueTestCatalog, logger, options);
+      cleanups.push(() => producer.stop({ timeoutMs: 1000 }));
+      cleanups.push(() => worker.stop({ timeoutMs: 1000 }));
+      await producer.start();
+      await worker.start();
+      const stopListening = crossProcessWakeups(workerBus, logger).listen(worker);
+      cleanups.push(async () => stopListening());
+      let startedAt = 0;
+      await worker.work('test.echo', async () => {
+        startedAt = Date.now();
+      });
+      // Let the worker's first (empty) fetch pass, so only a wake-up can explain a fast start.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const sentAt = Date.now();
+      await producer.enqueue('test.echo', { value: 'wake' });
+      await waitFor(() => startedAt || undefined, 9_000);
+      expect(startedAt - sentAt).toBeLessThan(2_000);
+    },
+  );
 });

@@ -31,6 +31,11 @@ export interface QueueOptions {
   schedule: boolean;
   maintenanceIntervalSeconds: number;
   pollingIntervalSeconds?: number;
+  /**
+   * Told (after commit) of every enqueued job, so other processes' workers can be woken at once instead
+   * of at their next poll. The composition root connects it to the event bus in scaled mode.
+   */
+  onEnqueued?: (name: string) => void;
 }
 
 export interface QueueCounts {
@@ -113,8 +118,13 @@ export class Queue<Catalog extends JobCatalog> {
         ? { executeSql: async (text: string, values: unknown[]) => ({ rows: await transaction.query(text, values) }) }
         : undefined,
     });
-    // Wake local workers at once instead of waiting for their next poll; only after the job is committed.
-    if (id) (transaction ?? this.database).afterCommit(() => this.wake(name));
+    // Wake workers at once instead of at their next poll; only after the job is committed.
+    if (id) {
+      (transaction ?? this.database).afterCommit(() => {
+        this.wake(name);
+        this.options.onEnqueued?.(name);
+      });
+    }
     return id;
   }
 
@@ -189,7 +199,8 @@ export class Queue<Catalog extends JobCatalog> {
     await this.boss.schedule(name, cron, parsed as object, { tz: 'UTC' });
   }
 
-  private wake(name: string): void {
+  /** Makes this process's idle workers for `name` fetch now. */
+  wake(name: string): void {
     for (const id of this.workers.get(name) ?? []) this.boss.notifyWorker(id);
   }
 

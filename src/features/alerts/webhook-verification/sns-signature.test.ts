@@ -21,6 +21,11 @@ interface Pki {
   chainedLeafKey: string;
   rogueLeafPem: string;
   rogueLeafKey: string;
+  aiaLeafPem: string;
+  aiaLeafKey: string;
+  strayAiaLeafPem: string;
+  strayAiaLeafKey: string;
+  intermediateDer: Buffer;
 }
 
 let workDirectory: string;
@@ -104,6 +109,22 @@ beforeAll(() => {
   );
   const chainedLeafKey = issue('chained-leaf', 'sns.amazonaws.com', 'intermediate', '4', 'basicConstraints=CA:FALSE\n');
   const rogueLeafKey = issue('rogue-leaf', 'sns.amazonaws.com', 'rogue-root', '5', 'basicConstraints=CA:FALSE\n');
+  // As AWS issues them: the leaf alone, naming its intermediate's location in Authority Information Access.
+  const aiaLeafKey = issue(
+    'aia-leaf',
+    'sns.amazonaws.com',
+    'intermediate',
+    '6',
+    `basicConstraints=CA:FALSE\nauthorityInfoAccess=caIssuers;URI:${issuerUrl}\n`,
+  );
+  const strayAiaLeafKey = issue(
+    'stray-aia-leaf',
+    'sns.amazonaws.com',
+    'intermediate',
+    '7',
+    'basicConstraints=CA:FALSE\nauthorityInfoAccess=caIssuers;URI:http://attacker.example/intermediate.cer\n',
+  );
+  openssl('x509', '-in', 'intermediate.pem', '-outform', 'DER', '-out', 'intermediate.der');
   pki = {
     rootPem: read('root'),
     leafPem: read('leaf'),
@@ -113,6 +134,11 @@ beforeAll(() => {
     chainedLeafKey,
     rogueLeafPem: read('rogue-leaf'),
     rogueLeafKey,
+    aiaLeafPem: read('aia-leaf'),
+    aiaLeafKey,
+    strayAiaLeafPem: read('stray-aia-leaf'),
+    strayAiaLeafKey,
+    intermediateDer: readFileSync(join(workDirectory, 'intermediate.der')),
   };
   now = new Date(Date.now() + 60_000);
 }, 60_000);
@@ -122,6 +148,7 @@ afterAll(() => {
 });
 
 const secret = 'cw-integration-secret-3f1c';
+const issuerUrl = 'http://crt.r2m01.amazontrust.com/r2m01.cer';
 const certificateUrl =
   'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-60eadc530605d63b8e62a523676ef735.pem';
 // Set after the certificates exist: they are valid from the moment openssl wrote them.
@@ -308,6 +335,37 @@ describe('SNS signature verification (cloudwatch)', () => {
       { intermediates: [pki.intermediatePem], trustedRoots: [pki.rogueLeafPem] },
     );
     expect(await intermediateOnly.verifier.verify(message, now)).toEqual({
+      ok: false,
+      reason: 'untrusted_certificate',
+    });
+  });
+
+  it('completes the chain from the leaf AIA issuer URL, only on an allowed host and only to a trusted root', async () => {
+    const fetched: string[] = [];
+    const fetchIssuerCertificate = async (url: string) => {
+      fetched.push(url);
+      if (url !== issuerUrl && url !== 'http://attacker.example/intermediate.cer') throw new Error(`nothing at ${url}`);
+      return pki.intermediateDer;
+    };
+    const aia = verifierFor({ [certificateUrl]: pki.aiaLeafPem }, { fetchIssuerCertificate });
+    expect(await aia.verifier.verify(signed('cloudwatch-alarm.json', { key: pki.aiaLeafKey }), now)).toMatchObject({
+      ok: true,
+    });
+    expect(fetched).toEqual([issuerUrl]);
+
+    // The leaf points its issuer at a host that is not Amazon's: nothing is fetched, the chain stays incomplete.
+    const strayUrl = certificateUrl.replace('.pem', '-stray.pem');
+    const stray = verifierFor({ [strayUrl]: pki.strayAiaLeafPem }, { fetchIssuerCertificate });
+    const strayMessage = signed('cloudwatch-alarm.json', { key: pki.strayAiaLeafKey, url: strayUrl });
+    expect(await stray.verifier.verify(strayMessage, now)).toEqual({ ok: false, reason: 'untrusted_certificate' });
+    expect(fetched).toEqual([issuerUrl]);
+
+    // A fetched intermediate is not a trust anchor: without the right root the chain is refused.
+    const wrongRoot = verifierFor(
+      { [certificateUrl]: pki.aiaLeafPem },
+      { fetchIssuerCertificate, trustedRoots: [pki.rogueLeafPem] },
+    );
+    expect(await wrongRoot.verifier.verify(signed('cloudwatch-alarm.json', { key: pki.aiaLeafKey }), now)).toEqual({
       ok: false,
       reason: 'untrusted_certificate',
     });

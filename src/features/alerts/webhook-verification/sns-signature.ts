@@ -19,8 +19,9 @@ import { defaultSnsHostPattern, isSnsHostUrl } from './sns-hosts.js';
  *    and `Signature` is its base64 RSA signature by the certificate's key.
  *
  * Trust anchors default to Node's bundled Mozilla roots. SNS certificate files usually hold only the leaf, signed by
- * an Amazon intermediate (e.g. "Amazon RSA 2048 M01"); pass those intermediates in `intermediates` (or as trust
- * anchors) so the chain can be built without fetching anything else.
+ * an Amazon intermediate (e.g. "Amazon RSA 2048 M01"). Pass intermediates in `intermediates`, or give
+ * `fetchIssuerCertificate`: the leaf's Authority Information Access "CA Issuers" URL (on an allowed host, by default
+ * `*.amazontrust.com`) is then fetched to complete the chain, which must still end at a trusted root.
  */
 
 export interface SnsVerifierOptions {
@@ -29,6 +30,10 @@ export interface SnsVerifierOptions {
   trustedRoots?: string[];
   /** PEM intermediate CA certificates, used to build a path to a trusted root. They are not trusted on their own. */
   intermediates?: string[];
+  /** Fetches an issuer certificate (DER or PEM) named by a certificate's AIA "CA Issuers" URL. */
+  fetchIssuerCertificate?(url: string): Promise<Buffer>;
+  /** Hostname pattern for AIA issuer URLs. Default `*.amazontrust.com`. */
+  allowedIssuerHost?: RegExp;
   /** Hostname pattern for SigningCertURL. Default `^sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?$`. */
   allowedCertificateHost?: RegExp;
   /** When set, messages from any other topic are rejected (`unexpected_topic`). */
@@ -58,6 +63,7 @@ const confirmationFields = ['Message', 'MessageId', 'SubscribeURL', 'Timestamp',
 const messageTypes = new Set(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']);
 const maxCertificateBytes = 65_536;
 const maxChainLength = 6;
+const defaultIssuerHostPattern = /^([a-z0-9-]+\.)*amazontrust\.com$/;
 
 interface CachedCertificate {
   chain: X509Certificate[];
@@ -151,10 +157,42 @@ export class SnsMessageVerifier {
     const bundle = parseCertificates(pem);
     const leaf = bundle[0];
     if (!leaf) throw new CertificateError('certificate_unavailable');
-    const chain = buildChain(leaf, [...bundle.slice(1), ...this.#intermediateCertificates()], this.#rootCertificates());
+    const candidates = [...bundle.slice(1), ...this.#intermediateCertificates()];
+    let chain = buildChain(leaf, candidates, this.#rootCertificates());
+    // Complete the chain from AIA issuer URLs (leaf → intermediate → …), at most two hops.
+    let subject = leaf;
+    for (let hop = 0; chain === null && hop < 2; hop += 1) {
+      const issuer = await this.#fetchIssuer(subject);
+      if (!issuer) break;
+      candidates.push(issuer);
+      chain = buildChain(leaf, candidates, this.#rootCertificates());
+      subject = issuer;
+    }
     if (chain === null) throw new CertificateError('untrusted_certificate');
     this.#remember(url, chain);
     return chain;
+  }
+
+  async #fetchIssuer(certificate: X509Certificate): Promise<X509Certificate | undefined> {
+    const fetchIssuer = this.#options.fetchIssuerCertificate;
+    const url = /CA Issuers - URI:(\S+)/.exec(certificate.infoAccess ?? '')?.[1];
+    if (!fetchIssuer || !url) return undefined;
+    let host: string;
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+      host = parsed.hostname;
+    } catch {
+      return undefined;
+    }
+    if (!(this.#options.allowedIssuerHost ?? defaultIssuerHostPattern).test(host)) return undefined;
+    try {
+      const body = await fetchIssuer(url);
+      if (body.length > maxCertificateBytes) return undefined;
+      return new X509Certificate(body);
+    } catch {
+      return undefined;
+    }
   }
 
   #remember(url: string, chain: X509Certificate[]): void {
