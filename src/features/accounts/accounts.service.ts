@@ -4,7 +4,7 @@ import type { Database, Executor } from '../../platform/database/database.js';
 import { Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed } from '../../platform/errors.js';
 import { AccountsRepository, type ApiTokenRow } from './accounts.repository.js';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.js';
-import { auditActor, type Principal } from './principal.js';
+import { type Principal, principalAudit } from './principal.js';
 import { type Role, roleAtLeast, weakerRole } from './roles.js';
 import { generateToken, hashToken } from './secure-tokens.js';
 
@@ -226,15 +226,11 @@ export class AccountsService {
     await this.database.transaction(async (transaction) => {
       await this.repository.deleteSession(transaction, principal.sessionId!);
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'session.ended',
           targetType: 'session',
           targetId: principal.sessionId,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
-        },
+        }),
         transaction,
       );
     });
@@ -293,16 +289,12 @@ export class AccountsService {
         expiresAt,
       });
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'api_token.created',
           targetType: 'api_token',
           targetId: id,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
           details: { name, role },
-        },
+        }),
         transaction,
       );
     });
@@ -360,15 +352,11 @@ export class AccountsService {
     await this.database.transaction(async (transaction) => {
       await this.repository.revokeApiToken(transaction, principal.orgId, tokenId, this.now());
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'api_token.revoked',
           targetType: 'api_token',
           targetId: tokenId,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
-        },
+        }),
         transaction,
       );
     });
@@ -409,16 +397,12 @@ export class AccountsService {
       if (!user) throw new Error('user vanished during creation');
       await this.repository.upsertMembership(transaction, principal.orgId, user.id, input.role);
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'member.added',
           targetType: 'user',
           targetId: user.id,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
           details: { email, role: input.role, createdUser },
-        },
+        }),
         transaction,
       );
       return { userId: user.id, createdUser };
@@ -437,16 +421,12 @@ export class AccountsService {
       if (membership.role === 'admin' && role !== 'admin') await this.assertNotLastAdmin(transaction, principal.orgId);
       await this.repository.upsertMembership(transaction, principal.orgId, userId, role);
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'member.role_changed',
           targetType: 'user',
           targetId: userId,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
           details: { from: membership.role, to: role },
-        },
+        }),
         transaction,
       );
     });
@@ -459,15 +439,7 @@ export class AccountsService {
       if (membership.role === 'admin') await this.assertNotLastAdmin(transaction, principal.orgId);
       await this.repository.deleteMembership(transaction, principal.orgId, userId);
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
-          action: 'member.removed',
-          targetType: 'user',
-          targetId: userId,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
-        },
+        principalAudit(principal, metadata, { action: 'member.removed', targetType: 'user', targetId: userId }),
         transaction,
       );
     });

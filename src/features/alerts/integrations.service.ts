@@ -4,8 +4,8 @@ import type { Database } from '../../platform/database/database.js';
 import { NotFound, ValidationFailed } from '../../platform/errors.js';
 import { type EventBus, systemOrgId } from '../../platform/events/event-bus.js';
 import type { Logger } from '../../platform/logger/logger.js';
-import type { SecretStore } from '../../platform/secrets/secret-store.js';
-import { auditActor, generateToken, type Principal, type RequestMetadata } from '../accounts/index.js';
+import type { SecretAccess, SecretStore } from '../../platform/secrets/secret-store.js';
+import { auditActor, generateToken, type Principal, principalAudit, type RequestMetadata } from '../accounts/index.js';
 import type { AlertSource, GenericFieldMapping } from './alert.model.js';
 import { type IntegrationRow, IntegrationsRepository } from './integrations.repository.js';
 
@@ -34,6 +34,10 @@ const invalidationEvent = 'integration.changed';
 
 export function webhookPath(source: string, id: string): string {
   return `/hooks/${source}/${id}`;
+}
+
+function secretAccess(principal: Principal, purpose: string, metadata: RequestMetadata): SecretAccess {
+  return { orgId: principal.orgId, actor: auditActor(principal), purpose, requestId: metadata.requestId };
 }
 
 function toView(row: IntegrationRow): IntegrationView {
@@ -79,12 +83,7 @@ export class IntegrationsService {
     }
     const id = randomUUID();
     const secret = generateToken(webhookSecretPrefix);
-    const access = {
-      orgId: principal.orgId,
-      actor: auditActor(principal),
-      purpose: 'integration.create',
-      requestId: metadata.requestId,
-    };
+    const access = secretAccess(principal, 'integration.create', metadata);
     const secretReference = await this.secrets.put(access, `integrations/${id}`, { secret });
     try {
       await this.database.transaction(async (transaction) => {
@@ -98,16 +97,12 @@ export class IntegrationsService {
           createdBy: principal.userId,
         });
         await this.audit.record(
-          {
-            orgId: principal.orgId,
-            actor: auditActor(principal),
+          principalAudit(principal, metadata, {
             action: 'integration.created',
             targetType: 'integration',
             targetId: id,
-            requestId: metadata.requestId,
-            ip: metadata.ip,
             details: { source: input.source, name: input.name },
-          },
+          }),
           transaction,
         );
       });
@@ -144,16 +139,12 @@ export class IntegrationsService {
         mapping: changes.mapping === undefined ? undefined : changes.mapping,
       });
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'integration.updated',
           targetType: 'integration',
           targetId: id,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
           details: { changed: Object.keys(changes) },
-        },
+        }),
         transaction,
       );
     });
@@ -165,27 +156,18 @@ export class IntegrationsService {
   async rotateSecret(principal: Principal, id: string, metadata: RequestMetadata = {}): Promise<{ secret: string }> {
     const row = await this.require(principal.orgId, id);
     const secret = generateToken(webhookSecretPrefix);
-    const access = {
-      orgId: principal.orgId,
-      actor: auditActor(principal),
-      purpose: 'integration.rotate',
-      requestId: metadata.requestId,
-    };
+    const access = secretAccess(principal, 'integration.rotate', metadata);
     const reference = await this.secrets.put(access, `integrations/${id}`, { secret });
     await this.database.transaction(async (transaction) => {
       if (reference !== row.secretReference) {
         await this.repository.update(transaction, principal.orgId, id, { secretReference: reference });
       }
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'integration.secret_rotated',
           targetType: 'integration',
           targetId: id,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
-        },
+        }),
         transaction,
       );
     });
@@ -198,28 +180,16 @@ export class IntegrationsService {
     await this.database.transaction(async (transaction) => {
       await this.repository.delete(transaction, principal.orgId, id);
       await this.audit.record(
-        {
-          orgId: principal.orgId,
-          actor: auditActor(principal),
+        principalAudit(principal, metadata, {
           action: 'integration.deleted',
           targetType: 'integration',
           targetId: id,
-          requestId: metadata.requestId,
-          ip: metadata.ip,
           details: { source: row.source, name: row.name },
-        },
+        }),
         transaction,
       );
     });
-    await this.secrets.delete(
-      {
-        orgId: principal.orgId,
-        actor: auditActor(principal),
-        purpose: 'integration.delete',
-        requestId: metadata.requestId,
-      },
-      row.secretReference,
-    );
+    await this.secrets.delete(secretAccess(principal, 'integration.delete', metadata), row.secretReference);
     await this.invalidate(id);
   }
 
