@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLogger, SecretRedactor } from '../src/platform/logger/logger.js';
 import { idleRssSuite } from './idle-rss.bench.js';
+import { intakeSuite } from './intake.bench.js';
 import { queueSuite } from './queue.bench.js';
 import { secretsSuite } from './secrets.bench.js';
 import { startupSuite } from './startup.bench.js';
@@ -16,7 +17,7 @@ import { describeMachine, formatMachine } from './support/machine.js';
 import { repositoryRoot } from './support/processes.js';
 import { renderSuite, type Suite, type SuiteResult } from './support/report.js';
 
-const suites: Suite[] = [startupSuite, idleRssSuite, queueSuite, secretsSuite];
+const suites: Suite[] = [startupSuite, idleRssSuite, queueSuite, secretsSuite, intakeSuite];
 
 interface ResultsFile {
   benchmark: 'platform';
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const selected = requested.length > 0 ? suites.filter((suite) => requested.includes(suite.name)) : suites;
   if (
-    selected.some((suite) => suite.name === 'startup' || suite.name === 'rss') &&
+    selected.some((suite) => ['startup', 'rss', 'intake'].includes(suite.name)) &&
     !existsSync(join(repositoryRoot, 'dist', 'cli', 'main.js'))
   ) {
     process.stderr.write('dist/ is missing: run `npm run build` first (or use `npm run bench`).\n');

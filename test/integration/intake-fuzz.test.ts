@@ -35,6 +35,22 @@ import { createSnsTestSigner, type SnsTestSigner } from '../support/intake-sns.j
 const concurrency = 8;
 const requestsPerSource = 1_000;
 const bodyLimitBytes = 1024 * 1024;
+/**
+ * Strings of 600,000 characters: 'A' or '<script>' stay under the 1 MB body limit, while 'é' (2 bytes) and '💥' (two
+ * UTF-16 units, 4 bytes) go over it, so some deliveries are stored with big values and some are refused with 413.
+ */
+const mutateOptions = { hugeStringLength: 600_000 };
+/** A few deliveries go out with another Content-Type: JSON ones are accepted, the rest get 415. */
+const otherContentTypes: Array<[string, boolean]> = [
+  ['application/json; charset=utf-8', true],
+  ['APPLICATION/JSON', true],
+  ['application/vnd.api+json', true],
+  ['text/plain', true],
+  ['application/x-www-form-urlencoded', false],
+  ['multipart/form-data; boundary=x', false],
+  ['application/xml', false],
+  ['text/html; charset=utf-8', false],
+];
 const customMapping: GenericFieldMapping = {
   title: '/event/name',
   status: '/event/state',
@@ -55,7 +71,9 @@ const targets: Target[] = [
     name: source,
     source,
     fixtures: alertFixtureNames(source).filter((name) => name !== 'generic-custom-mapping.json'),
-    count: requestsPerSource,
+    // About a third of the mutated SNS envelopes can no longer be signed (401): send more, so that at least
+    // requestsPerSource signed ones reach the parser.
+    count: source === 'cloudwatch' ? Math.round(requestsPerSource * 1.5) : requestsPerSource,
   })),
   {
     name: 'generic-mapped',
@@ -71,13 +89,15 @@ interface FuzzRequest {
   fixture: string;
   text: string;
   headers: Record<string, string>;
+  /** Whether the Content-Type is one intake takes as JSON. */
+  jsonContentType: boolean;
   /** CloudWatch only: whether the envelope carries a valid SNS signature. */
   signed: boolean;
 }
 
 type Prediction =
   | { status: 200; parsed: ParsedDelivery; replayKeys: string[] }
-  | { status: 400 | 401 | 413; reason: string }
+  | { status: 400 | 401 | 413 | 415; reason: string }
   | { status: 500; reason: string };
 
 interface Outcome {
@@ -87,6 +107,7 @@ interface Outcome {
   status: number;
   contentType: string;
   body: { accepted?: number; duplicate?: boolean; subscriptionConfirmed?: boolean; detail?: string; title?: string };
+  signed: boolean;
   fingerprints: string[];
   replayKeys: string[];
   subscriptionConfirmation: boolean;
@@ -166,39 +187,49 @@ function* fuzzRequests(target: Target, secret: string, signer: SnsTestSigner): G
     giveOwnDeliveryId(target.source, base, index);
     const headers: Record<string, string> = {
       authorization: `Bearer ${secret}`,
+      // SNS posts its JSON as text/plain.
       'content-type': target.source === 'cloudwatch' ? 'text/plain; charset=UTF-8' : 'application/json',
     };
+    let jsonContentType = true;
+    if (random() < 0.04) {
+      const [contentType, isJson] = otherContentTypes[Math.floor(random() * otherContentTypes.length)]!;
+      headers['content-type'] = contentType;
+      jsonContentType = isJson;
+    }
     const hookResource = sentryHookResource(fixture);
     if (hookResource) headers['sentry-hook-resource'] = hookResource;
 
     if (target.source !== 'cloudwatch') {
-      yield { index, fixture, text: JSON.stringify(mutatePayload(base, random)) ?? '', headers, signed: false };
+      const text = JSON.stringify(mutatePayload(base, random, mutateOptions)) ?? '';
+      yield { index, fixture, text, headers, jsonContentType, signed: false };
       continue;
     }
     // SNS carries the alarm as a JSON string in Message: mostly mutate the alarm, sometimes the envelope (or both).
     let envelope: unknown = base;
     const record = base as Record<string, unknown>;
     const innerJson = record.Type === 'Notification' && typeof record.Message === 'string';
-    const mutateInner = innerJson && random() < 0.75;
+    const mutateInner = innerJson && random() < 0.8;
     if (mutateInner) {
-      record.Message = JSON.stringify(mutatePayload(JSON.parse(record.Message as string), random)) ?? 'null';
+      const alarm: unknown = JSON.parse(record.Message as string);
+      record.Message = JSON.stringify(mutatePayload(alarm, random, mutateOptions)) ?? 'null';
     }
-    if (!mutateInner || random() < 0.3) envelope = mutatePayload(envelope, random);
+    if (!mutateInner || random() < 0.2) envelope = mutatePayload(envelope, random, mutateOptions);
     const text = JSON.stringify(envelope);
     if (text === undefined) {
-      yield { index, fixture, text: '', headers, signed: false };
+      yield { index, fixture, text: '', headers, jsonContentType, signed: false };
       continue;
     }
     // Sign what the server will parse, so the string to sign is built from exactly the values it sees.
     const sent: unknown = JSON.parse(text);
     const signed = signer.sign(sent);
-    yield { index, fixture, text: JSON.stringify(sent), headers, signed };
+    yield { index, fixture, text: JSON.stringify(sent), headers, jsonContentType, signed };
   }
 }
 
 function predict(target: Target, request: FuzzRequest): Prediction {
   const bytes = Buffer.byteLength(request.text, 'utf8');
   if (bytes > bodyLimitBytes) return { status: 413, reason: `${bytes} bytes` };
+  if (!request.jsonContentType) return { status: 415, reason: request.headers['content-type']! };
   // The SNS signature (and, with it, the body being a JSON object) is checked before anything is parsed.
   if (target.source === 'cloudwatch' && !request.signed) return { status: 401, reason: 'unsigned SNS envelope' };
   let body: unknown;
@@ -303,7 +334,7 @@ describe('webhook intake under fuzzing', () => {
   }
 
   it.each(targets.map((target) => [target.name, target]))(
-    'answers mutated %s deliveries with 200/400/413 (CloudWatch: 401 when unsigned) and stores every accepted alert',
+    'answers mutated %s deliveries with 200/400/413/415 (CloudWatch: 401 if unsigned), storing every accepted alert',
     async (_name, target) => {
       const hook = hooks.get(target.name)!;
       const outcomes: Outcome[] = [];
@@ -313,7 +344,9 @@ describe('webhook intake under fuzzing', () => {
       await forEachConcurrently(fuzzRequests(target, hook.secret, signer), concurrency, async (request) => {
         const prediction = predict(target, request);
         const response = await api(app, 'POST', hook.url, { rawBody: request.text, headers: request.headers });
-        const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Outcome['body'];
+        const body = (
+          typeof response.body === 'object' && response.body !== null ? response.body : {}
+        ) as Outcome['body'];
         const parsed = prediction.status === 200 ? prediction.parsed : undefined;
         outcomes.push({
           request: { index: request.index, fixture: request.fixture },
@@ -322,6 +355,7 @@ describe('webhook intake under fuzzing', () => {
           status: response.status,
           contentType: response.headers.get('content-type') ?? '',
           body,
+          signed: request.signed,
           fingerprints: parsed?.alerts.map((alert) => alert.fingerprint) ?? [],
           replayKeys: prediction.status === 200 ? prediction.replayKeys : [],
           subscriptionConfirmation: parsed?.subscriptionConfirmation !== undefined,
@@ -368,12 +402,15 @@ describe('webhook intake under fuzzing', () => {
       const keyOwners = new Map<string, number[]>();
       for (const outcome of acceptedOutcomes) {
         if (outcome.subscriptionConfirmation) continue;
-        for (const key of outcome.replayKeys) keyOwners.set(key, [...(keyOwners.get(key) ?? []), outcome.request.index]);
+        for (const key of outcome.replayKeys)
+          keyOwners.set(key, [...(keyOwners.get(key) ?? []), outcome.request.index]);
       }
       const unexplainedReplays = acceptedOutcomes.filter(
         (outcome) =>
           outcome.body.duplicate &&
-          !outcome.replayKeys.some((key) => (keyOwners.get(key) ?? []).some((index) => index !== outcome.request.index)),
+          !outcome.replayKeys.some((key) =>
+            (keyOwners.get(key) ?? []).some((index) => index !== outcome.request.index),
+          ),
       );
       expect(unexplainedReplays.map(describeOutcome)).toEqual([]);
 
@@ -388,6 +425,9 @@ describe('webhook intake under fuzzing', () => {
       };
       results.set(target.name, result);
       expect(outcomes).toHaveLength(target.count);
+      if (target.source === 'cloudwatch') {
+        expect(outcomes.filter((outcome) => outcome.signed).length).toBeGreaterThanOrEqual(requestsPerSource);
+      }
       // The mutations must leave plenty of deliveries usable, or the storage path would go untested.
       expect(result.acceptedDeliveries).toBeGreaterThan(target.count / 10);
 
@@ -405,7 +445,8 @@ describe('webhook intake under fuzzing', () => {
       console.info(
         `[intake-fuzz] ${target.name}: ${outcomes.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
           `status ${JSON.stringify(result.statusCounts)}; ${result.acceptedDeliveries} deliveries stored ` +
-          `${result.accepted} alerts; ${result.duplicates} replays`,
+          `${result.accepted} alerts; ${result.duplicates} replays` +
+          (target.source === 'cloudwatch' ? `; ${outcomes.filter((outcome) => outcome.signed).length} signed` : ''),
       );
     },
     150_000,
@@ -413,6 +454,8 @@ describe('webhook intake under fuzzing', () => {
 
   it('is still serving, and every incident and its alerts read back through the API', async () => {
     expect(results.size).toBe(targets.length);
+    const statuses = new Set([...results.values()].flatMap((result) => Object.keys(result.statusCounts)));
+    expect([...statuses].sort()).toEqual(['200', '400', '401', '413', '415']);
     expect((await api(app, 'GET', '/healthz')).status).toBe(200);
     expect((await api(app, 'GET', '/readyz')).status).toBe(200);
 

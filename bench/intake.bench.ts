@@ -1,0 +1,797 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+import pg from 'pg';
+import { openPglite } from '../src/platform/database/pglite.adapter.js';
+import { auroraListeningPattern, bareListeningPattern } from './startup.bench.js';
+import { AlertStorm, type StormRequest } from './support/alert-storm.js';
+import {
+  auroraBin,
+  embeddedEnvironment,
+  minimalEnvironment,
+  readCpuMs,
+  repositoryRoot,
+  type StartedProcess,
+  startAndProbe,
+  stopProcess,
+} from './support/processes.js';
+import type { Suite, SuiteContext, SuiteResult, Table, TargetCheck } from './support/report.js';
+import { ms, ratio, round, times } from './support/stats.js';
+
+const run = promisify(execFile);
+
+/** Overridable for quick trial runs; the figures in docs/benchmarks.md use the defaults. */
+const numberFromEnvironment = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const warmupSeconds = numberFromEnvironment('BENCH_INTAKE_WARMUP_SECONDS', 5);
+const measureSeconds = numberFromEnvironment('BENCH_INTAKE_SECONDS', 20);
+const connectionCounts = (process.env.BENCH_INTAKE_CONNECTIONS ?? '10,50')
+  .split(',')
+  .map(Number)
+  .filter((count) => Number.isInteger(count) && count > 0);
+const alertsPerRequest = 10;
+const repeatsPerRequest = 3;
+const timeoutSeconds = 10;
+const seed = 20_261_127;
+const bodyLimitBytes = 1024 * 1024;
+const targets = { postgresAlertsPerSecond: 5_000, pgliteAlertsPerSecond: 1_000, p99Ms: 100 };
+
+type Target = 'fastify' | 'pglite' | 'postgres';
+const targetLabel: Record<Target, string> = {
+  fastify: 'bare Fastify 5 (baseline)',
+  pglite: 'Aurora, PGlite (embedded)',
+  postgres: 'Aurora, PostgreSQL',
+};
+
+/** A Fastify 5 server with one POST route on Aurora's webhook path: default JSON parser, 1 MB limit, no work. */
+const fastifyScript = `
+import Fastify from 'fastify';
+const app = Fastify({ logger: false, bodyLimit: ${bodyLimitBytes} });
+app.get('/', async () => 'ok');
+app.post('/hooks/:source/:integrationId', async (request) => ({ accepted: Array.isArray(request.body?.alerts) ? request.body.alerts.length : 0, duplicate: false }));
+await app.listen({ host: '127.0.0.1', port: 0 });
+process.stderr.write('listening on http://127.0.0.1:' + app.server.address().port + '\\n');
+`;
+
+/** What was sent and what the server acknowledged, per Alertmanager fingerprint. */
+class DeliveryLedger {
+  readonly sent = new Map<string, number>();
+  readonly acked = new Map<string, number>();
+  requestsBuilt = 0;
+  alertsBuilt = 0;
+  repeatsBuilt = 0;
+  responses2xx = 0;
+  acceptedAlerts = 0;
+  duplicates = 0;
+  /** 2xx answers whose `accepted` was not the number of alerts in the request. */
+  wrongAccepted = 0;
+  readonly statuses = new Map<number, number>();
+
+  recordSent(request: StormRequest): void {
+    this.requestsBuilt++;
+    this.alertsBuilt += request.fingerprints.length;
+    this.repeatsBuilt += request.repeats;
+    for (const fingerprint of request.fingerprints) {
+      this.sent.set(fingerprint, (this.sent.get(fingerprint) ?? 0) + 1);
+    }
+  }
+
+  recordResponse(status: number, body: string, fingerprints: string[] | undefined): void {
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (status < 200 || status >= 300 || !fingerprints) return;
+    this.responses2xx++;
+    let answer: { accepted?: unknown; duplicate?: unknown } = {};
+    try {
+      answer = JSON.parse(body) as typeof answer;
+    } catch {
+      // Counted as a wrong answer below.
+    }
+    if (answer.duplicate === true) {
+      this.duplicates++;
+      return;
+    }
+    if (answer.accepted !== fingerprints.length) this.wrongAccepted++;
+    this.acceptedAlerts += fingerprints.length;
+    for (const fingerprint of fingerprints) {
+      this.acked.set(fingerprint, (this.acked.get(fingerprint) ?? 0) + 1);
+    }
+  }
+}
+
+function loadRequest(path: string, secret: string, storm: AlertStorm, ledger: DeliveryLedger): AutocannonRequest {
+  return {
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    // With pipelining 1, a connection's context holds the request in flight when its response arrives.
+    setupRequest(request, context) {
+      const next = storm.next();
+      ledger.recordSent(next);
+      context.fingerprints = next.fingerprints;
+      return { ...request, body: next.body };
+    },
+    onResponse(status, body, context) {
+      ledger.recordResponse(status, body, context.fingerprints as string[] | undefined);
+    },
+  };
+}
+
+async function load(
+  port: number,
+  request: AutocannonRequest,
+  connections: number,
+  durationSeconds: number,
+): Promise<AutocannonResult> {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    pipelining: 1,
+    duration: durationSeconds,
+    timeout: timeoutSeconds,
+    requests: [request],
+  });
+}
+
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+function machineCpu(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+interface CpuWindow {
+  /** Cores' worth of CPU (CPU seconds per wall second) used by each party during the measured window. */
+  serverCores: number | undefined;
+  loadGeneratorCores: number;
+  postgresBackendCores: number | undefined;
+  /** Share of both cores busy (anything on the machine, including other people's work). */
+  machineBusyPercent: number | undefined;
+}
+
+/** Measures CPU used by the server, this process (autocannon + body generation) and the given PG backends. */
+function startCpuWindow(serverPid: number, postgresPids: number[]): () => CpuWindow {
+  const started = performance.now();
+  const server = readCpuMs(serverPid);
+  const self = process.cpuUsage();
+  const backends = postgresPids.map((pid) => readCpuMs(pid));
+  const machine = machineCpu();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const serverAfter = readCpuMs(serverPid);
+    const selfUsed = process.cpuUsage(self);
+    const backendsAfter = postgresPids.map((pid) => readCpuMs(pid));
+    const machineAfter = machineCpu();
+    let backendMs = 0;
+    backends.forEach((before, index) => {
+      const after = backendsAfter[index];
+      if (before !== undefined && after !== undefined) backendMs += after - before;
+    });
+    return {
+      serverCores:
+        server !== undefined && serverAfter !== undefined ? (serverAfter - server) / 1000 / seconds : undefined,
+      loadGeneratorCores: (selfUsed.user + selfUsed.system) / 1e6 / seconds,
+      postgresBackendCores: postgresPids.length > 0 ? backendMs / 1000 / seconds : undefined,
+      machineBusyPercent:
+        machine && machineAfter && machineAfter.total > machine.total
+          ? (100 * (machineAfter.busy - machine.busy)) / (machineAfter.total - machine.total)
+          : undefined,
+    };
+  };
+}
+
+interface LoadFigures {
+  connections: number;
+  durationS: number;
+  requestsPerSecond: number;
+  twoXxPerSecond: number;
+  alertsPerSecond: number;
+  latencyMs: { mean: number; p50: number; p90: number; p97_5: number; p99: number; max: number };
+  total: number;
+  twoXx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  cpu: CpuWindow;
+}
+
+function describeLoad(result: AutocannonResult, connections: number, cpu: CpuWindow): LoadFigures {
+  const total = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  const statusCodes: Record<string, number> = {};
+  for (const [code, entry] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(entry.count);
+  return {
+    connections,
+    durationS: round(result.duration, 2),
+    requestsPerSecond: round(total / result.duration, 1),
+    twoXxPerSecond: round(result['2xx'] / result.duration, 1),
+    alertsPerSecond: round((result['2xx'] / result.duration) * alertsPerRequest, 0),
+    latencyMs: {
+      mean: round(result.latency.average, 2),
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p97_5: result.latency.p97_5,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    total,
+    twoXx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+    cpu: {
+      serverCores: cpu.serverCores === undefined ? undefined : round(cpu.serverCores, 2),
+      loadGeneratorCores: round(cpu.loadGeneratorCores, 2),
+      postgresBackendCores: cpu.postgresBackendCores === undefined ? undefined : round(cpu.postgresBackendCores, 2),
+      machineBusyPercent: cpu.machineBusyPercent === undefined ? undefined : round(cpu.machineBusyPercent, 0),
+    },
+  };
+}
+
+/** Counts warn/error log lines from a child (pino JSON: level 40/50/60) and keeps the first few. */
+function watchWarnings(server: StartedProcess): { count: number; samples: string[] } {
+  const seen = { count: 0, samples: [] as string[] };
+  let partial = '';
+  server.child.stderr?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (/"level":(40|50|60)/.test(line)) {
+        seen.count++;
+        if (seen.samples.length < 3) seen.samples.push(line.slice(0, 400));
+      }
+    }
+  });
+  return seen;
+}
+
+interface Verification {
+  alertsSent: number;
+  alertsAcked: number;
+  requestsBuilt: number;
+  requests2xx: number;
+  duplicateAnswers: number;
+  wrongAcceptedAnswers: number;
+  repeatShareSent: number;
+  fingerprintsSent: number;
+  fingerprintsAcked: number;
+  databaseRows: number;
+  databaseFiringRows: number;
+  databaseOccurrences: number;
+  /** Acknowledged alert deliveries whose fingerprint has fewer occurrences in the database than were acknowledged. */
+  lostAlerts: number;
+  /** Occurrences in the database beyond what was ever sent for that fingerprint. */
+  doubledAlerts: number;
+  /** Fingerprints stored in more than one row (only firing alerts were sent: there must be one row each). */
+  fingerprintsWithSeveralRows: number;
+  /** Rows whose fingerprint the benchmark never sent. */
+  unknownRows: number;
+  unattachedAlerts: number;
+  incidents: number;
+  investigationJobs: number | undefined;
+  incidentsWithInvestigation: number | undefined;
+  deliveriesStored: number;
+  /** Distinct webhook_deliveries.received_at: every delivery of one group-commit transaction shares its timestamp. */
+  transactions: number;
+  groupKeysSent: number;
+}
+
+type Query = <T>(sql: string) => Promise<T[]>;
+
+async function verify(query: Query, ledger: DeliveryLedger, groupKeysSent: number): Promise<Verification> {
+  const rows = await query<{ fingerprint: string; status: string; occurrences: number }>(
+    'select fingerprint, status, occurrences from alerts',
+  );
+  const stored = new Map<string, { rows: number; occurrences: number }>();
+  let firing = 0;
+  let occurrences = 0;
+  let unknownRows = 0;
+  for (const row of rows) {
+    const fingerprint = row.fingerprint.replace(/^alertmanager:/, '');
+    if (!ledger.sent.has(fingerprint)) unknownRows++;
+    if (row.status === 'firing') firing++;
+    occurrences += Number(row.occurrences);
+    const entry = stored.get(fingerprint) ?? { rows: 0, occurrences: 0 };
+    entry.rows++;
+    entry.occurrences += Number(row.occurrences);
+    stored.set(fingerprint, entry);
+  }
+  let lost = 0;
+  let doubled = 0;
+  let severalRows = 0;
+  for (const [fingerprint, sent] of ledger.sent) {
+    const entry = stored.get(fingerprint) ?? { rows: 0, occurrences: 0 };
+    const acked = ledger.acked.get(fingerprint) ?? 0;
+    if (entry.occurrences < acked) lost += acked - entry.occurrences;
+    if (entry.occurrences > sent) doubled += entry.occurrences - sent;
+    if (entry.rows > 1) severalRows++;
+  }
+  const [counts] = await query<{ incidents: number; unattached: number; deliveries: number; transactions: number }>(
+    `select (select count(*)::int from incidents) as incidents,
+       (select count(*)::int from alerts where incident_id is null) as unattached,
+       (select count(*)::int from webhook_deliveries) as deliveries,
+       (select count(distinct received_at)::int from webhook_deliveries) as transactions`,
+  );
+  let jobs: { jobs: number; incidents: number } | undefined;
+  try {
+    [jobs] = await query<{ jobs: number; incidents: number }>(
+      `select count(*)::int as jobs, count(distinct data->>'incidentId')::int as incidents
+       from pgboss.job where name = 'investigation.run'`,
+    );
+  } catch {
+    jobs = undefined;
+  }
+  return {
+    alertsSent: ledger.alertsBuilt,
+    alertsAcked: ledger.acceptedAlerts,
+    requestsBuilt: ledger.requestsBuilt,
+    requests2xx: ledger.responses2xx,
+    duplicateAnswers: ledger.duplicates,
+    wrongAcceptedAnswers: ledger.wrongAccepted,
+    repeatShareSent: round(ledger.alertsBuilt > 0 ? ledger.repeatsBuilt / ledger.alertsBuilt : 0, 3),
+    fingerprintsSent: ledger.sent.size,
+    fingerprintsAcked: ledger.acked.size,
+    databaseRows: rows.length,
+    databaseFiringRows: firing,
+    databaseOccurrences: occurrences,
+    lostAlerts: lost,
+    doubledAlerts: doubled,
+    fingerprintsWithSeveralRows: severalRows,
+    unknownRows,
+    unattachedAlerts: counts?.unattached ?? Number.NaN,
+    incidents: counts?.incidents ?? Number.NaN,
+    investigationJobs: jobs?.jobs,
+    incidentsWithInvestigation: jobs?.incidents,
+    deliveriesStored: counts?.deliveries ?? Number.NaN,
+    transactions: counts?.transactions ?? Number.NaN,
+    groupKeysSent,
+  };
+}
+
+/** A throwaway database on the DATABASE_URL server, dropped (forcibly) afterwards. */
+async function createDatabase(baseUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `aurora_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: baseUrl });
+      await cleanup.connect();
+      try {
+        await cleanup.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
+
+async function postgresServerVersion(baseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ server_version: string }>('show server_version');
+    return `PostgreSQL ${result.rows[0]?.server_version ?? 'unknown'}`;
+  } finally {
+    await client.end();
+  }
+}
+
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await run(process.execPath, [auroraBin, ...args], {
+    cwd: repositoryRoot,
+    env,
+    timeout: 180_000,
+    maxBuffer: 1024 * 1024,
+  });
+  return stdout;
+}
+
+interface RunFigures extends LoadFigures {
+  target: Target;
+  warmup: { durationS: number; twoXx: number; non2xx: number; errors: number };
+  verification?: Verification;
+  serverWarnings?: { count: number; samples: string[] };
+  setupMs?: number;
+}
+
+async function runFastify(connections: number, context: SuiteContext): Promise<RunFigures> {
+  context.progress(
+    `bare Fastify baseline, ${connections} connections: warm-up ${warmupSeconds} s, measure ${measureSeconds} s`,
+  );
+  const server = await startAndProbe({
+    command: process.execPath,
+    args: ['--input-type=module', '-e', fastifyScript],
+    env: minimalEnvironment(),
+    probePath: '/',
+    listeningPattern: bareListeningPattern,
+  });
+  try {
+    const storm = new AlertStorm({ seed, alertsPerRequest, repeatsPerRequest });
+    const ledger = new DeliveryLedger();
+    const request = loadRequest(
+      '/hooks/alertmanager/00000000-0000-4000-8000-000000000000',
+      'baseline-secret',
+      storm,
+      ledger,
+    );
+    const warm = await load(server.port, request, connections, warmupSeconds);
+    const window = startCpuWindow(server.pid, []);
+    const measured = await load(server.port, request, connections, measureSeconds);
+    const figures = describeLoad(measured, connections, window());
+    return {
+      target: 'fastify',
+      ...figures,
+      warmup: { durationS: round(warm.duration, 2), twoXx: warm['2xx'], non2xx: warm.non2xx, errors: warm.errors },
+    };
+  } finally {
+    await stopProcess(server.child);
+  }
+}
+
+async function runAurora(backend: 'pglite' | 'postgres', connections: number, context: SuiteContext) {
+  const label = `${targetLabel[backend]}, ${connections} connections`;
+  const root = mkdtempSync(join(tmpdir(), 'aurora-bench-intake-'));
+  const dataDir = join(root, 'data');
+  let database: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  let server: StartedProcess | undefined;
+  try {
+    const setupStarted = performance.now();
+    const env = embeddedEnvironment(dataDir);
+    if (backend === 'postgres') {
+      if (!context.databaseUrl) throw new Error('PostgreSQL needs DATABASE_URL');
+      database = await createDatabase(context.databaseUrl);
+      env.DATABASE_URL = database.url;
+      env.AURORA_MIGRATE_ON_START = 'true';
+      env.AURORA_MASTER_KEY = randomBytes(32).toString('base64');
+    }
+    const email = 'intake-bench@example.com';
+    context.progress(`${label}: admin create, token create, start`);
+    await cli(
+      [
+        'admin',
+        'create',
+        '--email',
+        email,
+        '--org',
+        'Intake bench',
+        '--password',
+        randomBytes(18).toString('base64url'),
+      ],
+      env,
+    );
+    const token = (await cli(['token', 'create', '--email', email, '--name', 'intake-bench', '--role', 'admin'], env))
+      .trim()
+      .split('\n')
+      .at(-1);
+    if (!token) throw new Error('aurora token create printed no token');
+    server = await startAndProbe({
+      command: process.execPath,
+      // BENCH_INTAKE_NODE_ARGS adds Node options to the Aurora server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      args: [...(process.env.BENCH_INTAKE_NODE_ARGS ?? '').split(' ').filter(Boolean), auroraBin, 'start'],
+      env,
+      probePath: '/readyz',
+      listeningPattern: auroraListeningPattern,
+      timeoutMs: 120_000,
+    });
+    const warnings = watchWarnings(server);
+    const created = await fetch(`http://127.0.0.1:${server.port}/api/v1/integrations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'alertmanager', name: 'intake benchmark' }),
+    });
+    if (created.status !== 201)
+      throw new Error(`POST /api/v1/integrations answered ${created.status}: ${await created.text()}`);
+    const integration = (await created.json()) as { url: string; secret: string };
+    const setupMs = performance.now() - setupStarted;
+
+    const storm = new AlertStorm({ seed, alertsPerRequest, repeatsPerRequest });
+    const ledger = new DeliveryLedger();
+    const request = loadRequest(integration.url, integration.secret, storm, ledger);
+    context.progress(`${label}: warm-up ${warmupSeconds} s, measure ${measureSeconds} s`);
+    const warm = await load(server.port, request, connections, warmupSeconds);
+    // The pool's connections are open after the warm-up; their CPU is the database's share.
+    const backendPids = database ? await postgresBackends(context.databaseUrl!, database.name) : [];
+    const window = startCpuWindow(server.pid, backendPids);
+    const measured = await load(server.port, request, connections, measureSeconds);
+    const figures = describeLoad(measured, connections, window());
+
+    // SIGTERM lets requests still in flight at the end of the run finish; then the database is read directly.
+    await stopProcess(server.child);
+    context.progress(`${label}: verifying the database`);
+    let verification: Verification;
+    if (database) {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        verification = await verify(
+          async <T>(sql: string) => (await client.query(sql)).rows as T[],
+          ledger,
+          storm.groupKeys,
+        );
+      } finally {
+        await client.end();
+      }
+    } else {
+      const pglite = await openPglite(join(dataDir, 'pglite'));
+      try {
+        verification = await verify(<T>(sql: string) => pglite.query<T>(sql), ledger, storm.groupKeys);
+      } finally {
+        await pglite.close();
+      }
+    }
+    return {
+      target: backend,
+      ...figures,
+      warmup: { durationS: round(warm.duration, 2), twoXx: warm['2xx'], non2xx: warm.non2xx, errors: warm.errors },
+      verification,
+      serverWarnings: warnings,
+      setupMs: round(setupMs, 0),
+    } satisfies RunFigures;
+  } finally {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) await stopProcess(server.child);
+    await database?.drop().catch((error: unknown) => context.progress(`could not drop ${database?.name}: ${error}`));
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function postgresBackends(baseUrl: string, name: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]);
+    return result.rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+function codeUnderTest(): { commit: string; uncommittedSrcFiles: string[] } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repositoryRoot,
+      encoding: 'utf8',
+    }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: repositoryRoot,
+      encoding: 'utf8',
+    });
+    return {
+      commit,
+      uncommittedSrcFiles: status
+        .split('\n')
+        .map((line) => line.slice(3).trim())
+        .filter(Boolean),
+    };
+  } catch {
+    return { commit: 'unknown', uncommittedSrcFiles: [] };
+  }
+}
+
+const fixed = (value: number | undefined, digits = 0) =>
+  value === undefined || !Number.isFinite(value)
+    ? '–'
+    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export const intakeSuite: Suite = {
+  name: 'intake',
+  title: 'Alert intake throughput (Alertmanager webhooks)',
+  async run(context): Promise<SuiteResult> {
+    const backends: Array<'pglite' | 'postgres'> = context.databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    const postgresVersion = context.databaseUrl ? await postgresServerVersion(context.databaseUrl) : undefined;
+    const code = codeUnderTest();
+    const runs: RunFigures[] = [];
+    for (const connections of connectionCounts) {
+      runs.push(await runFastify(connections, context));
+      for (const backend of backends) runs.push(await runAurora(backend, connections, context));
+    }
+    const baselineFor = (connections: number) =>
+      runs.find((entry) => entry.target === 'fastify' && entry.connections === connections);
+
+    const throughput: Table = {
+      title: `Sustained throughput and latency (${measureSeconds} s measured after ${warmupSeconds} s warm-up; ${alertsPerRequest} alerts per request)`,
+      headers: [
+        'server',
+        'connections',
+        '2xx req/s',
+        'alerts/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'non-2xx',
+        'errors',
+        'req/s vs Fastify',
+        'p50 vs Fastify',
+      ],
+      rows: runs.map((entry) => {
+        const baseline = baselineFor(entry.connections);
+        return [
+          targetLabel[entry.target],
+          String(entry.connections),
+          fixed(entry.twoXxPerSecond),
+          entry.target === 'fastify' ? `(${fixed(entry.alertsPerSecond)})` : fixed(entry.alertsPerSecond),
+          ms(entry.latencyMs.p50),
+          ms(entry.latencyMs.p99),
+          ms(entry.latencyMs.max),
+          String(entry.non2xx),
+          String(entry.errors),
+          times(ratio(entry.twoXxPerSecond, baseline?.twoXxPerSecond ?? Number.NaN)),
+          times(ratio(entry.latencyMs.p50, baseline?.latencyMs.p50 ?? Number.NaN)),
+        ];
+      }),
+    };
+    const cpu: Table = {
+      title: 'CPU during the measured window (cores busy: CPU seconds per second; the machine has 2)',
+      headers: [
+        'server',
+        'connections',
+        'server process',
+        'load generator',
+        'PostgreSQL backends',
+        'machine busy %',
+        'server CPU ms per request',
+      ],
+      rows: runs.map((entry) => [
+        targetLabel[entry.target],
+        String(entry.connections),
+        fixed(entry.cpu.serverCores, 2),
+        fixed(entry.cpu.loadGeneratorCores, 2),
+        entry.target === 'postgres' ? fixed(entry.cpu.postgresBackendCores, 2) : '–',
+        fixed(entry.cpu.machineBusyPercent),
+        entry.cpu.serverCores !== undefined && entry.twoXxPerSecond > 0
+          ? fixed((entry.cpu.serverCores * 1000) / entry.requestsPerSecond, 2)
+          : '–',
+      ]),
+    };
+    const verified = runs.filter((entry) => entry.verification);
+    const verification: Table = {
+      title: 'Verification: what was sent and acknowledged (warm-up + measured) against the database afterwards',
+      headers: [
+        'server',
+        'connections',
+        'alerts sent',
+        'alerts in 2xx',
+        'DB occurrences',
+        'DB rows',
+        'lost',
+        'doubled',
+        'duplicate answers',
+        'incidents',
+        'investigation jobs',
+        'transactions',
+        'deliveries per transaction',
+      ],
+      rows: verified.map((entry) => {
+        const check = entry.verification!;
+        return [
+          targetLabel[entry.target],
+          String(entry.connections),
+          fixed(check.alertsSent),
+          fixed(check.alertsAcked),
+          fixed(check.databaseOccurrences),
+          fixed(check.databaseRows),
+          String(check.lostAlerts),
+          String(check.doubledAlerts),
+          String(check.duplicateAnswers),
+          fixed(check.incidents),
+          fixed(check.investigationJobs),
+          fixed(check.transactions),
+          fixed(check.deliveriesStored / check.transactions, 1),
+        ];
+      }),
+    };
+
+    const targetChecks: TargetCheck[] = [];
+    for (const entry of runs) {
+      if (entry.target === 'fastify') continue;
+      const goal = entry.target === 'postgres' ? targets.postgresAlertsPerSecond : targets.pgliteAlertsPerSecond;
+      targetChecks.push({
+        name: `${targetLabel[entry.target]}, ${entry.connections} connections: sustained alerts/s`,
+        target: `≥ ${fixed(goal)} alerts/s`,
+        measured: `${fixed(entry.alertsPerSecond)} alerts/s`,
+        met: entry.alertsPerSecond >= goal,
+      });
+      targetChecks.push({
+        name: `${targetLabel[entry.target]}, ${entry.connections} connections: p99 latency`,
+        target: `< ${targets.p99Ms} ms`,
+        measured: `${ms(entry.latencyMs.p99)} ms`,
+        met: entry.latencyMs.p99 < targets.p99Ms,
+      });
+    }
+
+    const notes: string[] = [];
+    for (const entry of verified) {
+      const check = entry.verification!;
+      const where = `${targetLabel[entry.target]}, ${entry.connections} connections`;
+      if (
+        check.lostAlerts > 0 ||
+        check.doubledAlerts > 0 ||
+        check.fingerprintsWithSeveralRows > 0 ||
+        check.unknownRows > 0
+      ) {
+        notes.push(
+          `${where}: VERIFICATION FAILED: ${check.lostAlerts} acknowledged alert deliveries missing, ${check.doubledAlerts} extra occurrences, ${check.fingerprintsWithSeveralRows} fingerprints in several rows, ${check.unknownRows} unknown rows.`,
+        );
+      }
+      if (check.duplicateAnswers > 0 || check.wrongAcceptedAnswers > 0) {
+        notes.push(
+          `${where}: ${check.duplicateAnswers} answers said duplicate and ${check.wrongAcceptedAnswers} had a wrong "accepted" count (every body was unique).`,
+        );
+      }
+      if (check.investigationJobs !== undefined && check.investigationJobs !== check.incidents) {
+        notes.push(`${where}: ${check.incidents} incidents but ${check.investigationJobs} investigation.run jobs.`);
+      }
+      if ((entry.serverWarnings?.count ?? 0) > 0) {
+        notes.push(
+          `${where}: the server logged ${entry.serverWarnings!.count} warning/error line(s), e.g. ${entry.serverWarnings!.samples[0]}`,
+        );
+      }
+    }
+    for (const entry of runs) {
+      if (entry.non2xx > 0 || entry.errors > 0) {
+        notes.push(
+          `${targetLabel[entry.target]}, ${entry.connections} connections: status codes ${JSON.stringify(entry.statusCodes)}, ${entry.errors} connection errors (${entry.timeouts} timeouts).`,
+        );
+      }
+    }
+    if (code.uncommittedSrcFiles.length > 0) {
+      notes.push(
+        `Code under test: commit ${code.commit} plus uncommitted changes in ${code.uncommittedSrcFiles.join(', ')} (dist/ as last built).`,
+      );
+    }
+
+    return {
+      method: [
+        `Aurora: the built CLI, \`node bin/aurora.js start\` (all roles), as a child process with only PATH, HOME, AURORA_DATA_DIR=<fresh tmp>, AURORA_HOST=127.0.0.1, AURORA_PORT=0 and LOG_LEVEL=warn; for PostgreSQL also DATABASE_URL=<throwaway aurora_bench_<random> database>, AURORA_MIGRATE_ON_START=true and a random 32-byte AURORA_MASTER_KEY. No REDIS_URL: cache, rate limits and events are in memory. A fresh server and database for every configuration.`,
+        'Set-up per configuration: `aurora admin create` and `aurora token create --role admin` (same environment) before the start, then `POST /api/v1/integrations {source: "alertmanager"}` with the token gives the hook URL and its secret.',
+        `Load: autocannon 9 (programmatic, in the benchmark process, pipelining 1, ${timeoutSeconds} s timeout) sends \`POST /hooks/alertmanager/<id>\` with \`Authorization: Bearer <secret>\`; ${warmupSeconds} s warm-up, then ${measureSeconds} s measured, at ${connectionCounts.join(' and ')} connections.`,
+        `Bodies: Alertmanager webhook v4, one notification group per request, ${alertsPerRequest} alerts of 12 labels (alertname, severity, service, job, instance, namespace, pod, container, team, env, cluster, prometheus) and summary/description/runbook_url (+ dashboard_url) annotations, about 8.9 KB; a new body per request (setupRequest), so none is a replay.`,
+        `Storm: 50 services with Zipf-weighted frequency × 12 alert names = up to 600 groupKeys; once a group has history, ${repeatsPerRequest} of the ${alertsPerRequest} alerts repeat a recent fingerprint of that group (dedup path) and the rest are new pods (new fingerprints): about 70/30 new/repeat.`,
+        `Figures: 2xx req/s = autocannon 2xx count ÷ measured duration; alerts/s = 2xx req/s × ${alertsPerRequest}; latency p50/p99/max are autocannon's (ms, all responses).`,
+        'Baseline, same run and same load settings: a bare Fastify 5 child process with one POST route on the same path, Fastify\'s default JSON parser (1 MB body limit), answering {"accepted": n, "duplicate": false} without other work.',
+        'Verification: after SIGTERM (requests in flight finish), the database is read directly. Per fingerprint, stored occurrences must be at least the number acknowledged with 2xx (else "lost") and at most the number sent (else "doubled"), in one row. "transactions" counts distinct webhook_deliveries.received_at (a group-commit transaction stamps all its deliveries alike).',
+        "CPU: user+system time from /proc/<pid>/stat of the server process and of the database's PostgreSQL backends, process.cpuUsage() of the benchmark process (the load generator), and /proc/stat for the whole machine, over the measured window.",
+        'The load generator, the server and (for PostgreSQL) the database all share the same 2 cores, so these are lower bounds of what the server does on a machine of its own.',
+      ],
+      tables: [throughput, cpu, verification],
+      figures: {
+        settings: {
+          warmupSeconds,
+          measureSeconds,
+          connectionCounts,
+          alertsPerRequest,
+          repeatsPerRequest,
+          timeoutSeconds,
+          seed,
+          bodyLimitBytes,
+        },
+        postgresVersion,
+        codeUnderTest: code,
+        targets,
+        runs,
+      },
+      targets: targetChecks,
+      notes,
+    };
+  },
+};
