@@ -550,7 +550,10 @@ async function runAurora(backend: 'pglite' | 'postgres', connections: number, co
     } satisfies RunFigures;
   } finally {
     if (server && server.child.exitCode === null && server.child.signalCode === null) await stopProcess(server.child);
-    await database?.drop().catch((error: unknown) => context.progress(`could not drop ${database?.name}: ${error}`));
+    // BENCH_INTAKE_KEEP_DATABASE=1 keeps the PostgreSQL database for inspection (drop it by hand afterwards).
+    if (database && process.env.BENCH_INTAKE_KEEP_DATABASE) context.progress(`kept database ${database.name}`);
+    else
+      await database?.drop().catch((error: unknown) => context.progress(`could not drop ${database?.name}: ${error}`));
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -52,7 +52,7 @@ export function createServices(platform: Platform, overrides: ServiceOverrides =
     new IntegrationsRepository(),
     events,
     logger.child({ component: 'intake' }),
-    { replayWindowSeconds: 300, maxBatchAlerts: 2_000 },
+    { replayWindowSeconds: 300, maxBatchAlerts: 2_000, registry: metrics.registry },
   );
   const intake = new IntakeService({
     integrations,

@@ -71,9 +71,9 @@ const targets: Target[] = [
     name: source,
     source,
     fixtures: alertFixtureNames(source).filter((name) => name !== 'generic-custom-mapping.json'),
-    // About a third of the mutated SNS envelopes can no longer be signed (401): send more, so that at least
+    // About 40% of the mutated SNS envelopes can no longer be signed (401): send more, so that at least
     // requestsPerSource signed ones reach the parser.
-    count: source === 'cloudwatch' ? Math.round(requestsPerSource * 1.5) : requestsPerSource,
+    count: source === 'cloudwatch' ? Math.round(requestsPerSource * 1.8) : requestsPerSource,
   })),
   {
     name: 'generic-mapped',

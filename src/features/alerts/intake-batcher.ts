@@ -1,3 +1,4 @@
+import { Histogram, type Registry } from 'prom-client';
 import type { Database, Executor } from '../../platform/database/database.js';
 import { isDatabaseUnavailable } from '../../platform/database/database-errors.js';
 import type { AuroraEvent, EventBus } from '../../platform/events/event-bus.js';
@@ -31,6 +32,8 @@ export interface IntakeBatcherOptions {
   replayWindowSeconds: number;
   /** Alerts per transaction; more wait for the next one. */
   maxBatchAlerts: number;
+  /** Where the batch-size histogram is registered. */
+  registry?: Registry;
 }
 
 /**
@@ -46,6 +49,7 @@ export class IntakeBatcher {
   private readonly queues = new Map<string, Pending[]>();
   private readonly flushing = new Set<string>();
   private readonly repository = new AlertsRepository();
+  private readonly batchAlerts: Histogram;
 
   constructor(
     private readonly database: Database,
@@ -54,8 +58,14 @@ export class IntakeBatcher {
     private readonly events: EventBus,
     private readonly logger: Logger,
     private readonly options: IntakeBatcherOptions,
-    private readonly onBatch?: (alerts: number, submissions: number) => void,
-  ) {}
+  ) {
+    this.batchAlerts = new Histogram({
+      name: 'aurora_intake_batch_alerts',
+      help: 'Alerts stored per intake transaction (group commit puts concurrent deliveries in one)',
+      buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2000],
+      registers: options.registry ? [options.registry] : [],
+    });
+  }
 
   async pruneDeliveries(): Promise<number> {
     const cutoff = new Date(Date.now() - this.options.replayWindowSeconds * 2000);
@@ -108,10 +118,7 @@ export class IntakeBatcher {
           batch.map((pending) => pending.submission),
         ),
       );
-      this.onBatch?.(
-        batch.reduce((sum, pending) => sum + pending.submission.alerts.length, 0),
-        batch.length,
-      );
+      this.batchAlerts.observe(batch.reduce((sum, pending) => sum + pending.submission.alerts.length, 0));
       for (const event of events) {
         this.events
           .publish(event)

@@ -200,12 +200,19 @@ export class IntegrationsService {
     const row = await this.repository.findById(this.database, id);
     let value: ResolvedIntegration | undefined;
     if (row) {
-      const data = await this.secrets.get(
-        { orgId: row.orgId, actor: { type: 'webhook', id: row.id }, purpose: 'webhook.verify' },
-        row.secretReference,
-      );
-      if (typeof data.secret === 'string') value = { row, secret: data.secret };
-      else this.logger.error({ integrationId: id }, 'integration secret has no "secret" field; rotate it');
+      try {
+        const data = await this.secrets.get(
+          { orgId: row.orgId, actor: { type: 'webhook', id: row.id }, purpose: 'webhook.verify' },
+          row.secretReference,
+        );
+        if (typeof data.secret === 'string') value = { row, secret: data.secret };
+        else this.logger.error({ integrationId: id }, 'integration secret has no "secret" field; rotate it');
+      } catch (error) {
+        // A secret deleted out of band leaves the integration unusable, and callers see the same 401 as for an
+        // unknown integration. An unreachable secret store is different: that propagates as 503.
+        if (!(error instanceof NotFound)) throw error;
+        this.logger.error({ integrationId: id }, 'integration secret is missing from the secret store; rotate it');
+      }
     }
     this.cache.set(id, { value, expiresAt: Date.now() + cacheTtlMs });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
