@@ -11,6 +11,7 @@ import { createRandom, mutatePayload } from '../../src/features/alerts/sources/p
 import { ValidationFailed } from '../../src/platform/errors.js';
 import { alertFixtureNames, loadAlertFixture } from '../fixtures/alerts/load-fixture.js';
 import {
+  type ApiResponse,
   api,
   createTestOrganization,
   startTestApplication,
@@ -26,10 +27,12 @@ import { createSnsTestSigner, type SnsTestSigner } from '../support/intake-sns.j
  * through real SNS signature verification: the app trusts a throwaway certificate and each mutated envelope is signed
  * after mutation, the way SNS would sign whatever it delivers.
  *
- * Every response is checked against an oracle computed in the test from the same pure parser the server runs: the
- * body over the limit → 413; a CloudWatch envelope SNS could not have signed → 401; not JSON or rejected by the
- * parser → 400 problem+json; otherwise 200 with `accepted` equal to the parsed alert count (or a replay: 0 and
- * `duplicate: true`). Afterwards every accepted alert is counted in the database, exactly (see `checkStoredAlerts`).
+ * Every response is checked against an oracle computed in the test from the same pure parser the server runs, in
+ * the server's order of checks: a body over the limit → 413; a Content-Type that is not JSON → 415; a CloudWatch
+ * envelope SNS could not have signed → 401; not JSON, or rejected by the parser → 400; otherwise 200 with `accepted`
+ * equal to the parsed alert count (or, for a replay, 0 and `duplicate: true`). Every error is problem+json with a
+ * detail. Afterwards every accepted alert is counted in the database, exactly (see `checkStoredAlerts`), and every
+ * incident reads back through the API.
  */
 
 const concurrency = 8;
@@ -481,12 +484,10 @@ describe('webhook intake under fuzzing', () => {
       const listed: Array<{ id: string; alertCount: number }> = [];
       let cursor: string | null = null;
       do {
-        const page = await api(
-          app,
-          'GET',
-          `/api/v1/incidents?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-          { token: org.tokens.viewer },
-        );
+        const page: ApiResponse<{ items: Array<{ id: string; alertCount: number }>; nextCursor: string | null }> =
+          await api(app, 'GET', `/api/v1/incidents?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+            token: org.tokens.viewer,
+          });
         expect(page.status).toBe(200);
         listed.push(...page.body.items);
         cursor = page.body.nextCursor;

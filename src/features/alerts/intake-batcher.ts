@@ -67,8 +67,9 @@ export class IntakeBatcher {
     });
   }
 
+  /** Deletes delivery keys well past the replay window (twice its length, so clock skew between processes is harmless). */
   async pruneDeliveries(): Promise<number> {
-    const cutoff = new Date(Date.now() - this.options.replayWindowSeconds * 2000);
+    const cutoff = new Date(Date.now() - 2 * this.options.replayWindowSeconds * 1000);
     const rows = await this.database.query<{ count: number }>(
       'with deleted as (delete from webhook_deliveries where received_at < $1 returning 1) select count(*)::int as count from deleted',
       [cutoff.toISOString()],

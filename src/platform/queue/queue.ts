@@ -51,6 +51,9 @@ export class Queue<Catalog extends JobCatalog> {
   private readonly workers = new Map<string, string[]>();
   private readonly running = new Set<AbortController>();
   private started = false;
+  private stopping = false;
+  /** Statements pg-boss has in flight on our connection; stop() waits for them so none outlives the pool. */
+  private statementsInFlight = 0;
 
   constructor(
     private readonly database: Database,
@@ -156,6 +159,10 @@ export class Queue<Catalog extends JobCatalog> {
     handler: JobHandler<JobPayload<Catalog, Name>>,
     job: PgBoss.Job<object>,
   ): Promise<void> {
+    if (this.stopping) {
+      // Fetched just as shutdown began: hand it back (pg-boss marks it for retry) rather than start it now.
+      throw new Error('the process is shutting down');
+    }
     const parsed = definition.payload.safeParse(job.data);
     if (!parsed.success) {
       // Retrying cannot fix a payload that does not parse; fail it once, loudly.
@@ -248,6 +255,8 @@ export class Queue<Catalog extends JobCatalog> {
   async stop(options: { timeoutMs: number }): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.stopping = true;
+    const deadline = Date.now() + Math.max(options.timeoutMs, 1000);
     const abortLeftovers = setTimeout(
       () => {
         for (const controller of this.running) controller.abort(new Error('the process is shutting down'));
@@ -255,6 +264,14 @@ export class Queue<Catalog extends JobCatalog> {
       Math.max(options.timeoutMs - 250, 0),
     );
     await this.boss.stop({ graceful: true, timeout: Math.max(options.timeoutMs, 1000), close: false, wait: true });
+    // pg-boss returns while a fetch may still be in flight, and completes or fails jobs without awaiting it.
+    // Wait until our connection has been quiet for a moment, so nothing it started runs after the pool closes.
+    let quietSince = Date.now();
+    while (Date.now() < deadline + 2_000) {
+      if (this.statementsInFlight > 0 || this.running.size > 0) quietSince = Date.now();
+      else if (Date.now() - quietSince >= 100) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     clearTimeout(abortLeftovers);
   }
 
