@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 
 /**
  * Alertmanager webhook v4 bodies for the intake benchmark: an alert storm across 50 services, one notification group
- * per (service, alertname), each request one group notification of `alertsPerRequest` alerts. Once a group has
- * history, each request carries `repeatsPerRequest` alerts that group already sent (same labels, so the same
- * fingerprint: Aurora's dedup path, with a changed value in the description as Alertmanager re-renders it) and
- * new alerts (new pods/instances: new fingerprints) for the rest. Every body is different, so none is a replay.
+ * per (service, alertname), each request one group notification of `alertsPerRequest` alerts. Some alerts repeat
+ * ones the group already sent (same labels, so the same fingerprint: Aurora's dedup path, with a changed value in
+ * the description as Alertmanager re-renders it); the rest are new pods/instances (new fingerprints). The number of
+ * repeats per request keeps the running share of repeats at `repeatShare` (3 of 10 at 0.3 once groups have history;
+ * up to 6 while it catches up on requests to groups that had none). Every body is different, so none is a replay.
  *
  * Deterministic for a seed, so every configuration of a run sees the same sequence of bodies.
  */
@@ -13,7 +14,8 @@ import { createHash } from 'node:crypto';
 export interface StormOptions {
   seed: number;
   alertsPerRequest: number;
-  repeatsPerRequest: number;
+  /** Share of all alerts sent that repeat a recent fingerprint of their group, e.g. 0.3. */
+  repeatShare: number;
 }
 
 /** One generated request: its JSON body and the Alertmanager fingerprint of each alert in it. */
@@ -236,6 +238,8 @@ export class AlertStorm {
   /** Cumulative Zipf weights (s = 1): a few services storm, the long tail fires now and then. */
   private readonly cumulativeWeights: number[];
   private podCounter = 0;
+  private alertsSent = 0;
+  private repeatsSent = 0;
 
   constructor(private readonly options: StormOptions) {
     this.random = prng(options.seed);
@@ -254,7 +258,12 @@ export class AlertStorm {
 
   next(): StormRequest {
     const group = this.pickGroup();
-    const repeats = Math.min(this.options.repeatsPerRequest, group.recent.length);
+    const wanted = Math.round(
+      this.options.repeatShare * (this.alertsSent + this.options.alertsPerRequest) - this.repeatsSent,
+    );
+    const repeats = Math.max(0, Math.min(wanted, Math.floor(this.options.alertsPerRequest * 0.6), group.recent.length));
+    this.alertsSent += this.options.alertsPerRequest;
+    this.repeatsSent += repeats;
     const chosen: SentAlert[] = [];
     // Distinct repeats from the group's recent alerts.
     const pool = [...group.recent];
