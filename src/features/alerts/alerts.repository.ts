@@ -15,8 +15,13 @@ export interface IncomingAlert {
   receivedAt: Date;
 }
 
-/** JSON for jsonb parameters. PostgreSQL rejects NUL and unpaired surrogates; parsers strip them, this is the net. */
-function toJsonParameter(value: unknown): string {
+/**
+ * JSON for jsonb parameters. PostgreSQL rejects NUL (`\u0000`) and unpaired surrogates in jsonb; parsers already
+ * strip them, so the fast path is a plain stringify, checked with one native scan, and the slow path is the net.
+ */
+export function toJsonParameter(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (!/\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(json)) return json;
   return JSON.stringify(value, (_key, item: unknown) =>
     typeof item === 'string' ? item.replaceAll('\u0000', '\ufffd').toWellFormed() : item,
   );
@@ -63,45 +68,73 @@ function firingRecord(incoming: IncomingAlert, index: number) {
  * Callers pass batches in which each fingerprint appears at most once.
  */
 export class AlertsRepository {
-  /** Inserts new firing alerts, or bumps the existing firing alert of the same fingerprint. */
-  async upsertFiring(executor: Executor, orgId: string, batch: IncomingAlert[]): Promise<StoredAlert[]> {
-    if (batch.length === 0) return [];
-    const rows = await executor.query<{
-      id: string;
-      fingerprint: string;
-      incident_id: string | null;
-      inserted: boolean;
-    }>(
-      `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
-       insert into alerts as a (id, org_id, integration_id, source, external_id, fingerprint, status, title, description,
-         severity, service, environment, labels, annotations, links, group_key, starts_at, ends_at, occurrences,
-         first_seen_at, last_seen_at, raw)
-       select id, $1, integration_id, source, external_id, fingerprint, 'firing', title, description, severity, service,
-         environment, coalesce(labels, '{}'), coalesce(annotations, '{}'), coalesce(links, '{}'), group_key, starts_at,
-         ends_at, occurrences, seen_at, seen_at, raw
-       from input order by ord
-       on conflict (org_id, fingerprint) where status = 'firing' do update set
-         occurrences = a.occurrences + excluded.occurrences,
-         last_seen_at = greatest(a.last_seen_at, excluded.last_seen_at),
-         title = excluded.title, description = excluded.description, severity = excluded.severity,
-         labels = excluded.labels, annotations = excluded.annotations, links = excluded.links, raw = excluded.raw,
-         updated_at = now()
-       returning a.id, a.fingerprint, a.incident_id, (a.xmax = 0) as inserted`,
-      [orgId, toJsonParameter(batch.map(firingRecord))],
+  /** The firing alert of each fingerprint that has one. */
+  async findFiring(
+    executor: Executor,
+    orgId: string,
+    fingerprints: string[],
+  ): Promise<Map<string, { id: string; incidentId: string | null }>> {
+    if (fingerprints.length === 0) return new Map();
+    const rows = await executor.query<{ id: string; fingerprint: string; incident_id: string | null }>(
+      `select id, fingerprint, incident_id from alerts
+       where org_id = $1 and status = 'firing' and fingerprint = any($2::text[])`,
+      [orgId, fingerprints],
     );
-    const byFingerprint = new Map(rows.map((row) => [row.fingerprint, row]));
-    return batch.map((incoming) => {
-      const row = byFingerprint.get(incoming.alert.fingerprint);
-      if (!row) throw new Error(`no row returned for fingerprint ${incoming.alert.fingerprint}`);
-      return {
-        id: row.id,
+    return new Map(rows.map((row) => [row.fingerprint, { id: row.id, incidentId: row.incident_id }]));
+  }
+
+  /** Inserts new firing alerts, each already assigned to its incident by the correlator. */
+  async insertFiring(
+    executor: Executor,
+    orgId: string,
+    alerts: Array<StoredAlert & { incoming: IncomingAlert }>,
+  ): Promise<void> {
+    if (alerts.length === 0) return;
+    await executor.query(
+      `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns},
+         incident_id uuid, correlation_score real, correlation_reason text))
+       insert into alerts (id, org_id, integration_id, incident_id, source, external_id, fingerprint, status, title,
+         description, severity, service, environment, labels, annotations, links, group_key, starts_at, ends_at,
+         occurrences, first_seen_at, last_seen_at, correlation_score, correlation_reason, raw)
+       select id, $1, integration_id, incident_id, source, external_id, fingerprint, 'firing', title, description,
+         severity, service, environment, coalesce(labels, '{}'), coalesce(annotations, '{}'), coalesce(links, '{}'),
+         group_key, starts_at, ends_at, occurrences, seen_at, seen_at, correlation_score, correlation_reason, raw
+       from input order by ord`,
+      [
         orgId,
-        change: row.inserted ? 'created' : 'repeated',
-        incidentId: row.incident_id,
-        alert: incoming.alert,
-        receivedAt: incoming.receivedAt,
-      };
-    });
+        toJsonParameter(
+          alerts.map((entry, index) => ({
+            ...firingRecord(entry.incoming, index),
+            id: entry.id,
+            incident_id: entry.incidentId,
+            correlation_score: entry.correlation?.score ?? null,
+            correlation_reason: entry.correlation?.reason ?? null,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Bumps firing alerts seen again: occurrences, last seen, and the latest payload. */
+  async updateRepeats(
+    executor: Executor,
+    orgId: string,
+    repeats: Array<{ id: string; incoming: IncomingAlert }>,
+  ): Promise<void> {
+    if (repeats.length === 0) return;
+    await executor.query(
+      `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
+       update alerts a set occurrences = a.occurrences + input.occurrences,
+         last_seen_at = greatest(a.last_seen_at, input.seen_at),
+         title = input.title, description = input.description, severity = input.severity,
+         labels = coalesce(input.labels, '{}'), annotations = coalesce(input.annotations, '{}'),
+         links = coalesce(input.links, '{}'), raw = input.raw, updated_at = now()
+       from input where a.org_id = $1 and a.id = input.id`,
+      [
+        orgId,
+        toJsonParameter(repeats.map((entry, index) => ({ ...firingRecord(entry.incoming, index), id: entry.id }))),
+      ],
+    );
   }
 
   /**
@@ -231,21 +264,5 @@ export class AlertsRepository {
       [orgId, fromIncidentId, toIncidentId, reason],
     );
     return rows.length;
-  }
-
-  async countFiring(executor: Executor, orgId: string, incidentId: string): Promise<number> {
-    const rows = await executor.query<{ count: number }>(
-      `select count(*)::int as count from alerts where org_id = $1 and incident_id = $2 and status = 'firing'`,
-      [orgId, incidentId],
-    );
-    return rows[0]?.count ?? 0;
-  }
-
-  async countForIncident(executor: Executor, orgId: string, incidentId: string): Promise<number> {
-    const rows = await executor.query<{ count: number }>(
-      `select count(*)::int as count from alerts where org_id = $1 and incident_id = $2`,
-      [orgId, incidentId],
-    );
-    return rows[0]?.count ?? 0;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Histogram, type Registry } from 'prom-client';
 import type { Database, Executor } from '../../platform/database/database.js';
 import { isDatabaseUnavailable } from '../../platform/database/database-errors.js';
@@ -90,6 +91,9 @@ export class IntakeBatcher {
     this.flushing.add(orgId);
     try {
       for (;;) {
+        // Let deliveries that have already arrived be read first. PGlite runs SQL on this thread, so without
+        // this turn of the event loop no request is parsed while a transaction runs and batches never form.
+        await new Promise((resolve) => setImmediate(resolve));
         const queue = this.queues.get(orgId) ?? [];
         if (queue.length === 0) break;
         const batch: Pending[] = [];
@@ -151,13 +155,37 @@ export class IntakeBatcher {
     const accepted = submissions.filter((_, index) => !duplicates.has(index));
 
     const stored: StoredAlert[] = [];
+    const events: AuroraEvent[] = [];
     for (const segment of segments(accepted)) {
       const firing = segment.filter((incoming) => incoming.alert.status === 'firing');
       const resolved = segment.filter((incoming) => incoming.alert.status === 'resolved');
-      stored.push(...(await this.repository.upsertFiring(transaction, orgId, firing)));
-      stored.push(...(await this.repository.resolve(transaction, orgId, resolved)));
+      const existing = await this.repository.findFiring(
+        transaction,
+        orgId,
+        firing.map((incoming) => incoming.alert.fingerprint),
+      );
+      const fresh: Array<StoredAlert & { incoming: IncomingAlert }> = [];
+      const repeats: Array<StoredAlert & { incoming: IncomingAlert }> = [];
+      for (const incoming of firing) {
+        const current = existing.get(incoming.alert.fingerprint);
+        const entry = {
+          id: current?.id ?? randomUUID(),
+          orgId,
+          change: current ? ('repeated' as const) : ('created' as const),
+          incidentId: current?.incidentId ?? null,
+          alert: incoming.alert,
+          receivedAt: incoming.receivedAt,
+          incoming,
+        };
+        (current ? repeats : fresh).push(entry);
+      }
+      // The correlator picks each new alert's incident first, so the row is written once, already attached.
+      if (fresh.length > 0) events.push(...(await this.correlator.assign(transaction, orgId, fresh, now)));
+      await this.repository.insertFiring(transaction, orgId, fresh);
+      await this.repository.updateRepeats(transaction, orgId, repeats);
+      stored.push(...fresh, ...repeats, ...(await this.repository.resolve(transaction, orgId, resolved)));
     }
-    const events = stored.length > 0 ? await this.correlator.correlate(transaction, orgId, stored, now) : [];
+    if (stored.length > 0) events.push(...(await this.correlator.settle(transaction, orgId, stored, now)));
     await this.integrations.touchReceived(
       transaction,
       [...new Set(accepted.map((submission) => submission.integrationId))],
@@ -182,50 +210,46 @@ export class IntakeBatcher {
         ? { duplicate: true, accepted: 0 }
         : { duplicate: false, accepted: submission.alerts.length },
     );
-    return { outcomes, events };
+    return { outcomes, events: withoutRepeatedUpdates(events) };
   }
 
-  /** Indexes of submissions whose delivery was already seen within the window (here or earlier in this batch). */
+  /**
+   * Indexes of submissions whose delivery was already seen within the window (here or earlier in this batch).
+   * One statement records every key: a key is new (or expired) when the upsert returns it; a key it does not
+   * return was seen within the window, which makes its submission a replay.
+   */
   private async findReplays(
     transaction: Executor,
     orgId: string,
     submissions: IntakeSubmission[],
     now: Date,
   ): Promise<Set<number>> {
-    const keys = submissions.flatMap((submission) =>
-      submission.deliveryKeys.map((key) => ({ integration_id: submission.integrationId, delivery_key: key })),
-    );
-    if (keys.length === 0) return new Set();
-    const windowStart = new Date(now.getTime() - this.options.replayWindowSeconds * 1000);
-    const seen = await transaction.query<{ integration_id: string; delivery_key: string }>(
-      `select d.integration_id, d.delivery_key from webhook_deliveries d
-       join jsonb_to_recordset($1::jsonb) as x(integration_id uuid, delivery_key text)
-         on d.integration_id = x.integration_id and d.delivery_key = x.delivery_key
-       where d.received_at >= $2`,
-      [JSON.stringify(keys), windowStart.toISOString()],
-    );
-    const known = new Set(seen.map((row) => `${row.integration_id} ${row.delivery_key}`));
     const duplicates = new Set<number>();
-    const fresh: Array<{ integration_id: string; delivery_key: string }> = [];
+    const firstSubmission = new Map<string, number>();
+    const keys: Array<{ integration_id: string; delivery_key: string }> = [];
     submissions.forEach((submission, index) => {
       const ids = submission.deliveryKeys.map((key) => `${submission.integrationId} ${key}`);
-      if (ids.some((id) => known.has(id))) {
+      if (ids.some((id) => firstSubmission.has(id))) {
         duplicates.add(index);
         return;
       }
       for (const [position, id] of ids.entries()) {
-        known.add(id);
-        fresh.push({ integration_id: submission.integrationId, delivery_key: submission.deliveryKeys[position]! });
+        firstSubmission.set(id, index);
+        keys.push({ integration_id: submission.integrationId, delivery_key: submission.deliveryKeys[position]! });
       }
     });
-    if (fresh.length > 0) {
-      await transaction.query(
-        `insert into webhook_deliveries (org_id, integration_id, delivery_key, received_at)
-         select $1, integration_id, delivery_key, $3 from jsonb_to_recordset($2::jsonb) as x(integration_id uuid, delivery_key text)
-         on conflict (integration_id, delivery_key) do update set received_at = excluded.received_at`,
-        [orgId, JSON.stringify(fresh), now.toISOString()],
-      );
-    }
+    if (keys.length === 0) return duplicates;
+    const windowStart = new Date(now.getTime() - this.options.replayWindowSeconds * 1000);
+    const recorded = await transaction.query<{ integration_id: string; delivery_key: string }>(
+      `insert into webhook_deliveries as d (org_id, integration_id, delivery_key, received_at)
+       select $1, integration_id, delivery_key, $3 from jsonb_to_recordset($2::jsonb) as x(integration_id uuid, delivery_key text)
+       on conflict (integration_id, delivery_key) do update set received_at = excluded.received_at
+         where d.received_at < $4
+       returning d.integration_id, d.delivery_key`,
+      [orgId, JSON.stringify(keys), now.toISOString(), windowStart.toISOString()],
+    );
+    const fresh = new Set(recorded.map((row) => `${row.integration_id} ${row.delivery_key}`));
+    for (const [id, index] of firstSubmission) if (!fresh.has(id)) duplicates.add(index);
     return duplicates;
   }
 }
@@ -265,4 +289,16 @@ function segments(submissions: IntakeSubmission[]): IncomingAlert[][] {
   }
   if (current.size > 0) result.push([...current.values()]);
   return result;
+}
+
+/** One `incident.updated` per incident per batch is enough for a live view to refresh it. */
+function withoutRepeatedUpdates(events: AuroraEvent[]): AuroraEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    if (event.type !== 'incident.updated') return true;
+    const key = String((event.data as { incidentId?: unknown } | undefined)?.incidentId);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/database/database.js';
 import type { AuroraEvent } from '../../platform/events/event-bus.js';
 import type { AuroraJobCatalog } from '../../platform/queue/job-catalog.js';
 import type { Queue } from '../../platform/queue/queue.js';
-import { type AlertCorrelator, AlertsRepository, type Severity, type StoredAlert } from '../alerts/index.js';
+import type { AlertCorrelator, Severity, StoredAlert } from '../alerts/index.js';
 import {
   bestIncident,
   type CorrelationCandidate,
@@ -20,147 +20,138 @@ const severityRank: Record<Severity, number> = { info: 0, warning: 1, high: 2, c
 export type ScorerProvider = (orgId: string) => CorrelationScorer[];
 
 /**
- * Turns stored alerts into incidents, inside the intake transaction: new alerts join the best open incident
- * or start a new one (which gets exactly one `investigation.run` job, committed with it); resolutions
- * resolve incidents whose alerts are all resolved (when the org wants that).
+ * Turns alerts into incidents inside the intake transaction. New alerts join the best open incident or
+ * start a new one, which gets exactly one `investigation.run` job committed with it; resolutions resolve
+ * incidents left with nothing firing (when the org wants that).
  */
 export class IncidentCorrelator implements AlertCorrelator {
   private readonly incidents = new IncidentsRepository();
-  private readonly alerts = new AlertsRepository();
 
   constructor(
     private readonly queue: Queue<AuroraJobCatalog>,
     private readonly extraScorers: ScorerProvider = () => [],
   ) {}
 
-  async correlate(transaction: Executor, orgId: string, stored: StoredAlert[], now: Date): Promise<AuroraEvent[]> {
+  async assign(transaction: Executor, orgId: string, fresh: StoredAlert[], now: Date): Promise<AuroraEvent[]> {
     const settings = await this.incidents.settings(transaction, orgId);
-    const timeline: NewIncidentEvent[] = [];
+    const rules = {
+      windowMinutes: settings.correlationWindowMinutes,
+      threshold: settings.correlationThreshold,
+      scorers: [
+        groupKeyScorer,
+        serviceScorer,
+        titleSimilarityScorer(settings.titleSimilarityWeight),
+        ...this.extraScorers(orgId),
+      ],
+    };
+    const since = new Date(now.getTime() - settings.correlationWindowMinutes * 60_000);
+    const candidates: CorrelationCandidate[] = await this.incidents.openCandidates(transaction, orgId, since);
     const created: NewIncident[] = [];
-    const touched = new Set<string>();
+    const perIncident = new Map<
+      string,
+      { added: number; lastAlertAt: Date; severity: Severity; alertIds: string[]; reasons: Set<string> }
+    >();
 
-    const fresh = stored.filter((entry) => entry.change === 'created');
-    if (fresh.length > 0) {
-      const rules = {
-        windowMinutes: settings.correlationWindowMinutes,
-        threshold: settings.correlationThreshold,
-        scorers: [
-          groupKeyScorer,
-          serviceScorer,
-          titleSimilarityScorer(settings.titleSimilarityWeight),
-          ...this.extraScorers(orgId),
-        ],
-      };
-      const since = new Date(now.getTime() - settings.correlationWindowMinutes * 60_000);
-      const candidates: CorrelationCandidate[] = await this.incidents.openCandidates(transaction, orgId, since);
-      const attachments: Array<{ alertId: string; incidentId: string; score: number; reason: string }> = [];
-      const perIncident = new Map<
-        string,
-        { added: number; lastAlertAt: Date; severity: Severity; alertIds: string[] }
-      >();
-
-      for (const entry of fresh) {
-        const { alert } = entry;
-        const best = bestIncident(alert, candidates, rules, now);
-        let incidentId: string;
-        if (best) {
-          incidentId = best.candidate.id;
-          best.candidate.lastAlertAt = entry.receivedAt;
-          attachments.push({ alertId: entry.id, incidentId, score: best.match.score, reason: best.match.reason });
-        } else {
-          incidentId = randomUUID();
-          created.push({
-            id: incidentId,
-            title: alert.title,
-            severity: alert.severity,
-            service: alert.service,
-            environment: alert.environment,
-            source: alert.source,
-            groupKey: alert.groupKey,
-            startedAt: alert.startsAt < entry.receivedAt ? alert.startsAt : entry.receivedAt,
-            lastAlertAt: entry.receivedAt,
-            investigationJobId: randomUUID(),
-          });
-          candidates.unshift({
-            id: incidentId,
-            title: alert.title,
-            service: alert.service,
-            environment: alert.environment,
-            groupKey: alert.groupKey,
-            lastAlertAt: entry.receivedAt,
-          });
-          attachments.push({ alertId: entry.id, incidentId, score: 1, reason: 'first alert of the incident' });
-        }
-        const aggregate = perIncident.get(incidentId) ?? {
-          added: 0,
-          lastAlertAt: entry.receivedAt,
+    for (const entry of fresh) {
+      const { alert } = entry;
+      const best = bestIncident(alert, candidates, rules, now);
+      if (best) {
+        best.candidate.lastAlertAt = entry.receivedAt;
+        entry.incidentId = best.candidate.id;
+        entry.correlation = best.match;
+      } else {
+        const incident: NewIncident = {
+          id: randomUUID(),
+          title: alert.title,
           severity: alert.severity,
-          alertIds: [],
+          service: alert.service,
+          environment: alert.environment,
+          source: alert.source,
+          groupKey: alert.groupKey,
+          startedAt: alert.startsAt < entry.receivedAt ? alert.startsAt : entry.receivedAt,
+          lastAlertAt: entry.receivedAt,
+          investigationJobId: randomUUID(),
         };
-        aggregate.added += 1;
-        aggregate.alertIds.push(entry.id);
-        if (entry.receivedAt > aggregate.lastAlertAt) aggregate.lastAlertAt = entry.receivedAt;
-        if (severityRank[alert.severity] > severityRank[aggregate.severity]) aggregate.severity = alert.severity;
-        perIncident.set(incidentId, aggregate);
-        entry.incidentId = incidentId;
+        created.push(incident);
+        candidates.unshift({ ...incident });
+        entry.incidentId = incident.id;
+        entry.correlation = { score: 1, reason: 'first alert of the incident' };
       }
-
-      await this.incidents.insertIncidents(transaction, orgId, created);
-      await this.alerts.attachToIncidents(transaction, orgId, attachments);
-      await this.incidents.applyAttachments(
-        transaction,
-        orgId,
-        [...perIncident].map(([incidentId, aggregate]) => ({ incidentId, ...aggregate })),
-      );
-      const createdIds = new Set(created.map((incident) => incident.id));
-      for (const incident of created) {
-        // One investigation per new incident, in this transaction: committed together or not at all.
-        await this.queue.enqueue(
-          'investigation.run',
-          { orgId, incidentId: incident.id, reason: 'new incident' },
-          { transaction, singletonKey: incident.id, id: incident.investigationJobId ?? undefined },
-        );
-        timeline.push({
-          incidentId: incident.id,
-          type: 'incident.created',
-          actorType: 'system',
-          details: { source: incident.source },
-        });
-        timeline.push({
-          incidentId: incident.id,
-          type: 'investigation.queued',
-          actorType: 'system',
-          details: { jobId: incident.investigationJobId },
-        });
-      }
-      for (const [incidentId, aggregate] of perIncident) {
-        touched.add(incidentId);
-        timeline.push({
-          incidentId,
-          type: 'alerts.attached',
-          actorType: 'system',
-          details: {
-            count: aggregate.added,
-            alertIds: aggregate.alertIds.slice(0, 20),
-            reasons: createdIds.has(incidentId)
-              ? undefined
-              : [
-                  ...new Set(
-                    attachments.filter((entry) => entry.incidentId === incidentId).map((entry) => entry.reason),
-                  ),
-                ],
-          },
-        });
-      }
+      const aggregate = perIncident.get(entry.incidentId) ?? {
+        added: 0,
+        lastAlertAt: entry.receivedAt,
+        severity: alert.severity,
+        alertIds: [],
+        reasons: new Set<string>(),
+      };
+      aggregate.added += 1;
+      aggregate.alertIds.push(entry.id);
+      aggregate.reasons.add(entry.correlation.reason);
+      if (entry.receivedAt > aggregate.lastAlertAt) aggregate.lastAlertAt = entry.receivedAt;
+      if (severityRank[alert.severity] > severityRank[aggregate.severity]) aggregate.severity = alert.severity;
+      perIncident.set(entry.incidentId, aggregate);
     }
 
-    const repeatedIncidents = [
+    await this.incidents.insertIncidents(transaction, orgId, created);
+    await this.incidents.applyAttachments(
+      transaction,
+      orgId,
+      [...perIncident].map(([incidentId, aggregate]) => ({ incidentId, ...aggregate })),
+    );
+    const timeline: NewIncidentEvent[] = [];
+    for (const incident of created) {
+      // One investigation per new incident, in this transaction: committed together or not at all.
+      await this.queue.enqueue(
+        'investigation.run',
+        { orgId, incidentId: incident.id, reason: 'new incident' },
+        { transaction, singletonKey: incident.id, id: incident.investigationJobId ?? undefined },
+      );
+      timeline.push({
+        incidentId: incident.id,
+        type: 'incident.created',
+        actorType: 'system',
+        details: { source: incident.source },
+      });
+      timeline.push({
+        incidentId: incident.id,
+        type: 'investigation.queued',
+        actorType: 'system',
+        details: { jobId: incident.investigationJobId },
+      });
+    }
+    const createdIds = new Set(created.map((incident) => incident.id));
+    for (const [incidentId, aggregate] of perIncident) {
+      timeline.push({
+        incidentId,
+        type: 'alerts.attached',
+        actorType: 'system',
+        details: {
+          count: aggregate.added,
+          alertIds: aggregate.alertIds.slice(0, 20),
+          reasons: createdIds.has(incidentId) ? undefined : [...aggregate.reasons],
+        },
+      });
+    }
+    await this.incidents.insertEvents(transaction, orgId, timeline);
+
+    const events: AuroraEvent[] = created.map((incident) => ({
+      type: 'incident.created',
+      orgId,
+      data: { incidentId: incident.id, title: incident.title, severity: incident.severity, service: incident.service },
+    }));
+    for (const incidentId of perIncident.keys()) {
+      if (!createdIds.has(incidentId)) events.push({ type: 'incident.updated', orgId, data: { incidentId } });
+    }
+    return events;
+  }
+
+  async settle(transaction: Executor, orgId: string, stored: StoredAlert[], now: Date): Promise<AuroraEvent[]> {
+    const repeated = [
       ...new Set(
         stored.filter((entry) => entry.change === 'repeated' && entry.incidentId).map((entry) => entry.incidentId!),
       ),
     ];
-    await this.incidents.touch(transaction, orgId, repeatedIncidents, now);
-    for (const incidentId of repeatedIncidents) touched.add(incidentId);
+    await this.incidents.touch(transaction, orgId, repeated, now);
 
     const resolvedByIncident = new Map<string, number>();
     for (const entry of stored) {
@@ -168,11 +159,14 @@ export class IncidentCorrelator implements AlertCorrelator {
         resolvedByIncident.set(entry.incidentId, (resolvedByIncident.get(entry.incidentId) ?? 0) + 1);
       }
     }
-    for (const [incidentId, count] of resolvedByIncident) {
-      touched.add(incidentId);
-      timeline.push({ incidentId, type: 'alerts.resolved', actorType: 'system', details: { count } });
-    }
-    const resolvedIncidents = settings.resolveWhenAlertsResolve
+    const timeline: NewIncidentEvent[] = [...resolvedByIncident].map(([incidentId, count]) => ({
+      incidentId,
+      type: 'alerts.resolved',
+      actorType: 'system',
+      details: { count },
+    }));
+    const settings = resolvedByIncident.size > 0 ? await this.incidents.settings(transaction, orgId) : undefined;
+    const resolvedIncidents = settings?.resolveWhenAlertsResolve
       ? await this.incidents.resolveWithoutFiringAlerts(transaction, orgId, [...resolvedByIncident.keys()], now)
       : [];
     for (const incidentId of resolvedIncidents) {
@@ -185,20 +179,11 @@ export class IncidentCorrelator implements AlertCorrelator {
     }
     await this.incidents.insertEvents(transaction, orgId, timeline);
 
-    const createdIds = new Set(created.map((incident) => incident.id));
-    const events: AuroraEvent[] = created.map((incident) => ({
-      type: 'incident.created',
+    const resolved = new Set(resolvedIncidents);
+    return [...new Set([...repeated, ...resolvedByIncident.keys()])].map((incidentId) => ({
+      type: 'incident.updated',
       orgId,
-      data: { incidentId: incident.id, title: incident.title, severity: incident.severity, service: incident.service },
+      data: { incidentId, resolved: resolved.has(incidentId) },
     }));
-    for (const incidentId of touched) {
-      if (createdIds.has(incidentId)) continue;
-      events.push({
-        type: 'incident.updated',
-        orgId,
-        data: { incidentId, resolved: resolvedIncidents.includes(incidentId) },
-      });
-    }
-    return events;
   }
 }
