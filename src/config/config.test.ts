@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig({}, { cwd: '/srv/app' });
     expect(config.server).toMatchObject({ host: 'localhost', port: 8080, bodyLimitBytes: 1024 * 1024 });
     expect(config.dataDir).toBe('/srv/app/.aurora');
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: '/srv/app/.aurora/pglite', sharedBuffersMb: 16 });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '/srv/app/.aurora/pglite', sharedBuffersMb: 8 });
     expect(config.objects).toEqual({ kind: 'fs', root: '/srv/app/.aurora/objects' });
     expect(config.secrets).toEqual({ backend: 'local', masterKey: undefined, keyFile: '/srv/app/.aurora/master.key' });
     expect(config.redis).toBeUndefined();

@@ -42,7 +42,7 @@ export const environmentSchema = z.object({
   AURORA_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(30),
   AURORA_MASTER_KEY: optionalString,
 
-  AURORA_EMBEDDED_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(16),
+  AURORA_EMBEDDED_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(8),
   DATABASE_URL: optionalString.pipe(
     z
       .string()
