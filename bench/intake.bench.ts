@@ -9,6 +9,7 @@ import pg from 'pg';
 import { openPglite } from '../src/platform/database/pglite.adapter.js';
 import { auroraListeningPattern, bareListeningPattern } from './startup.bench.js';
 import { AlertStorm, type StormRequest } from './support/alert-storm.js';
+import { createThrowawayDatabase } from './support/databases.js';
 import {
   auroraBin,
   embeddedEnvironment,
@@ -407,33 +408,6 @@ async function verify(query: Query, ledger: DeliveryLedger, groupKeysSent: numbe
   };
 }
 
-/** A throwaway database on the DATABASE_URL server, dropped (forcibly) afterwards. */
-async function createDatabase(baseUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `aurora_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: baseUrl });
-      await cleanup.connect();
-      try {
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleanup.end();
-      }
-    },
-  };
-}
-
 async function postgresServerVersion(baseUrl: string): Promise<string> {
   const client = new pg.Client({ connectionString: baseUrl });
   await client.connect();
@@ -502,14 +476,14 @@ async function runAurora(backend: 'pglite' | 'postgres', connections: number, co
   const label = `${targetLabel[backend]}, ${connections} connections`;
   const root = mkdtempSync(join(tmpdir(), 'aurora-bench-intake-'));
   const dataDir = join(root, 'data');
-  let database: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  let database: Awaited<ReturnType<typeof createThrowawayDatabase>> | undefined;
   let server: StartedProcess | undefined;
   try {
     const setupStarted = performance.now();
     const env = embeddedEnvironment(dataDir);
     if (backend === 'postgres') {
       if (!context.databaseUrl) throw new Error('PostgreSQL needs DATABASE_URL');
-      database = await createDatabase(context.databaseUrl);
+      database = await createThrowawayDatabase(context.databaseUrl);
       env.DATABASE_URL = database.url;
       env.AURORA_MIGRATE_ON_START = 'true';
       env.AURORA_MASTER_KEY = randomBytes(32).toString('base64');

@@ -38,30 +38,35 @@ export async function openBenchPglite(): Promise<BenchDatabase> {
   };
 }
 
-/** A throwaway database `aurora_bench_<random>` on the server in `baseUrl`, migrated; dropped by `drop()`. */
-export async function openBenchPostgres(baseUrl: string, logger: Logger): Promise<BenchDatabase> {
+/** An empty database `aurora_bench_<random>` on the server in `baseUrl`; `drop()` removes it (forcibly). */
+export async function createThrowawayDatabase(
+  baseUrl: string,
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `aurora_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
+  const run = async (statement: string) => {
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  await run(`create database ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+/** A throwaway database on the server in `baseUrl`, migrated; dropped by `drop()`. */
+export async function openBenchPostgres(baseUrl: string, logger: Logger): Promise<BenchDatabase> {
+  const throwaway = await createThrowawayDatabase(baseUrl);
   const open = () =>
-    openPostgres({ url: url.toString(), poolMax: 10, statementTimeoutMs: 0, logger, applicationName: 'aurora-bench' });
+    openPostgres({ url: throwaway.url, poolMax: 10, statementTimeoutMs: 0, logger, applicationName: 'aurora-bench' });
   const opened: Database[] = [];
   const dropDatabase = async () => {
     for (const database of opened) await database.close().catch(() => undefined);
-    const cleanup = new pg.Client({ connectionString: baseUrl });
-    await cleanup.connect();
-    try {
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await cleanup.end();
-    }
+    await throwaway.drop();
   };
   try {
     const database = await open();
