@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { AuditLog } from '../platform/audit/audit-log.js';
 import { createCache } from '../platform/cache/create-cache.js';
-import { DataDirLock } from '../platform/database/data-dir-lock.js';
 import type { Database } from '../platform/database/database.js';
 import { migrationStatus } from '../platform/database/migrator.js';
+import { openConfiguredDatabase } from '../platform/database/open-database.js';
 import { Conflict } from '../platform/errors.js';
 import { createEventBus } from '../platform/events/create-event-bus.js';
 import { createLogger, SecretRedactor } from '../platform/logger/logger.js';
@@ -68,7 +68,8 @@ export async function doctorCommand(config: Config): Promise<number> {
   const logger = createLogger({ level: 'silent', format: 'json', redactor });
   const lines: Line[] = [];
   let database: Database | undefined;
-  let lock: DataDirLock | undefined;
+  let openFailure: unknown;
+  let inUse: Conflict | undefined;
 
   lines.push({
     port: 'config',
@@ -78,11 +79,19 @@ export async function doctorCommand(config: Config): Promise<number> {
   });
 
   try {
-    if (config.database.kind === 'pglite') lock = DataDirLock.acquire(config.dataDir, 'aurora doctor');
+    database = await openConfiguredDatabase(config, { logger, purpose: 'aurora doctor' });
   } catch (error) {
-    if (!(error instanceof Conflict)) throw error;
+    if (error instanceof Conflict) inUse = error;
+    else openFailure = error;
+  }
+  if (inUse) {
     // A running server owns the embedded database; ask it instead of opening the files.
-    lines.push({ port: 'database', adapter: describeDatabase(config), ok: true, note: error.message });
+    lines.push({
+      port: 'database',
+      adapter: describeDatabase(config),
+      ok: true,
+      note: inUse.message,
+    });
     lines.push(await askRunningServer(config));
     print(lines);
     return lines.every((line) => line.ok) ? 0 : 1;
@@ -90,13 +99,7 @@ export async function doctorCommand(config: Config): Promise<number> {
 
   lines.push(
     await probe('database', describeDatabase(config), async () => {
-      if (config.database.kind === 'postgres') {
-        const { openPostgres } = await import('../platform/database/postgres.adapter.js');
-        database = await openPostgres({ ...config.database, logger });
-      } else {
-        const { openPglite } = await import('../platform/database/pglite.adapter.js');
-        database = await openPglite(config.database.dataDir, { sharedBuffersMb: config.database.sharedBuffersMb });
-      }
+      if (!database) throw openFailure;
       await database.ping();
       const status = await migrationStatus(database);
       if (status.pending > 0 && !config.migrateOnStart) {
@@ -170,7 +173,6 @@ export async function doctorCommand(config: Config): Promise<number> {
   );
 
   await database?.close().catch(() => undefined);
-  lock?.release();
   print(lines);
   return lines.every((line) => line.ok) ? 0 : 1;
 }

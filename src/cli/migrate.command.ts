@@ -1,7 +1,6 @@
 import type { Config } from '../config/config.js';
-import { DataDirLock } from '../platform/database/data-dir-lock.js';
-import type { Database } from '../platform/database/database.js';
 import { runMigrations } from '../platform/database/migrator.js';
+import { openConfiguredDatabase } from '../platform/database/open-database.js';
 import { createLogger, SecretRedactor } from '../platform/logger/logger.js';
 
 export async function migrateCommand(config: Config): Promise<void> {
@@ -11,16 +10,7 @@ export async function migrateCommand(config: Config): Promise<void> {
     redactor: new SecretRedactor(),
     destination: process.stderr,
   });
-  let database: Database;
-  let lock: DataDirLock | undefined;
-  if (config.database.kind === 'postgres') {
-    const { openPostgres } = await import('../platform/database/postgres.adapter.js');
-    database = await openPostgres({ ...config.database, logger });
-  } else {
-    lock = DataDirLock.acquire(config.dataDir, 'aurora migrate');
-    const { openPglite } = await import('../platform/database/pglite.adapter.js');
-    database = await openPglite(config.database.dataDir, { sharedBuffersMb: config.database.sharedBuffersMb });
-  }
+  const database = await openConfiguredDatabase(config, { logger, purpose: 'aurora migrate' });
   try {
     const result = await runMigrations(database);
     process.stdout.write(
@@ -30,6 +20,5 @@ export async function migrateCommand(config: Config): Promise<void> {
     );
   } finally {
     await database.close();
-    lock?.release();
   }
 }

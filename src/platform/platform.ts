@@ -2,9 +2,9 @@ import type { Config } from '../config/config.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { Cache, RateLimiterFactory } from './cache/cache.js';
 import { createCache } from './cache/create-cache.js';
-import { DataDirLock } from './database/data-dir-lock.js';
 import type { Database } from './database/database.js';
 import { migrationStatus, runMigrations } from './database/migrator.js';
+import { openConfiguredDatabase } from './database/open-database.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger, SecretRedactor } from './logger/logger.js';
@@ -70,7 +70,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
   };
 
   try {
-    const database = options.overrides?.database ?? (await openDatabase(config, options, closers));
+    const database = options.overrides?.database ?? (await openConfiguredDatabase(config, options));
     if (!options.overrides?.database) closers.push(() => database.close());
 
     if (config.migrateOnStart) {
@@ -143,20 +143,4 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     await close();
     throw error;
   }
-}
-
-async function openDatabase(
-  config: Config,
-  options: PlatformOptions,
-  closers: Array<() => Promise<void> | void>,
-): Promise<Database> {
-  if (config.database.kind === 'postgres') {
-    const { openPostgres } = await import('./database/postgres.adapter.js');
-    return openPostgres({ ...config.database, logger: options.logger });
-  }
-  // Two processes on one PGlite directory would corrupt it, so the data dir is locked first.
-  const lock = DataDirLock.acquire(config.dataDir, options.purpose);
-  closers.push(() => lock.release());
-  const { openPglite } = await import('./database/pglite.adapter.js');
-  return openPglite(config.database.dataDir, { sharedBuffersMb: config.database.sharedBuffersMb });
 }

@@ -31,6 +31,8 @@ export interface NewIncident {
   startedAt: Date;
   lastAlertAt: Date;
   investigationJobId: string | null;
+  /** Alerts already attached; intake leaves it 0 and adds them with applyAttachments. */
+  alertCount?: number;
 }
 
 export interface NewIncidentEvent {
@@ -107,7 +109,7 @@ export class IncidentsRepository {
         environment: row.environment,
         source: row.source,
         groupKey: row.groupKey,
-        alertCount: 0,
+        alertCount: row.alertCount ?? 0,
         startedAt: row.startedAt,
         lastAlertAt: row.lastAlertAt,
         investigationJobId: row.investigationJobId,

@@ -280,12 +280,12 @@ export class IncidentsService {
           startedAt: alert.startsAt,
           lastAlertAt: alert.lastSeenAt,
           investigationJobId: jobId,
+          alertCount: 1,
         },
       ]);
       await this.alerts.attachToIncidents(transaction, principal.orgId, [
         { alertId, incidentId: newIncidentId, score: 1, reason: `detached from incident ${incidentId}` },
       ]);
-      await this.incidents.update(transaction, principal.orgId, newIncidentId, { alertCount: 1 });
       await this.incidents.update(transaction, principal.orgId, incidentId, { alertCount: incident.alertCount - 1 });
       await this.queue.enqueue(
         'investigation.run',
