@@ -80,6 +80,18 @@ export const environmentSchema = z.object({
   ),
   REDIS_KEY_PREFIX: z.string().default('aurora:'),
 
+  AURORA_OUTBOUND_ALLOW_PRIVATE: booleanString.default(false),
+  AURORA_OUTBOUND_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
+  AURORA_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
 });
@@ -129,6 +141,8 @@ export interface Config {
   secrets: SecretsConfig;
   redis?: { url: string; keyPrefix: string };
   auth: { sessionTtlHours: number };
+  /** Outbound requests to user-supplied URLs (SSRF policy). */
+  outbound: { allowPrivateNetworks: boolean; allowedHosts: string[]; timeoutMs: number };
   log: { level: Environment['LOG_LEVEL']; format: Environment['LOG_FORMAT'] };
 }
 
@@ -184,6 +198,11 @@ export function loadConfig(environment?: Record<string, string | undefined>, opt
     secrets,
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
     auth: { sessionTtlHours: env.AURORA_SESSION_TTL_HOURS },
+    outbound: {
+      allowPrivateNetworks: env.AURORA_OUTBOUND_ALLOW_PRIVATE,
+      allowedHosts: env.AURORA_OUTBOUND_ALLOWED_HOSTS,
+      timeoutMs: env.AURORA_OUTBOUND_TIMEOUT_MS,
+    },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
   };
 }

@@ -7,6 +7,8 @@ import { migrationStatus, runMigrations } from './database/migrator.js';
 import { openConfiguredDatabase } from './database/open-database.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
+import { createOutboundFetch, type OutboundFetch } from './http-client/outbound-fetch.js';
+import type { OutboundPolicy } from './http-client/outbound-policy.js';
 import type { Logger, SecretRedactor } from './logger/logger.js';
 import { createMetrics, type Metrics, registerQueueGauge } from './metrics/metrics.js';
 import { createObjectStore } from './objects/create-object-store.js';
@@ -31,6 +33,8 @@ export interface Platform {
   rateLimiters: RateLimiterFactory;
   events: EventBus;
   audit: AuditLog;
+  /** The SSRF policy for user-supplied URLs, and a fetch that enforces it on every connection. */
+  outbound: { policy: OutboundPolicy; fetch: OutboundFetch };
   close(): Promise<void>;
 }
 
@@ -121,6 +125,12 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     if (wakeups) closers.push(wakeups.listen(queue));
     closers.push(() => queue.stop({ timeoutMs: config.server.shutdownTimeoutMs }));
 
+    const policy: OutboundPolicy = {
+      allowPrivateNetworks: config.outbound.allowPrivateNetworks,
+      allowedHosts: config.outbound.allowedHosts,
+    };
+    const outbound = { policy, fetch: createOutboundFetch(policy, { timeoutMs: config.outbound.timeoutMs }) };
+
     const metrics = createMetrics();
     registerQueueGauge(metrics, () => queue.counts());
 
@@ -137,6 +147,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       rateLimiters,
       events,
       audit,
+      outbound,
       close,
     };
   } catch (error) {
