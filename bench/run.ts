@@ -8,16 +8,30 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLogger, SecretRedactor } from '../src/platform/logger/logger.js';
+import { chatSuite } from './chat.bench.js';
 import { idleRssSuite } from './idle-rss.bench.js';
 import { intakeSuite } from './intake.bench.js';
+import { investigationsSuite } from './investigations.bench.js';
+import { knowledgeSuite } from './knowledge.bench.js';
 import { queueSuite } from './queue.bench.js';
 import { secretsSuite } from './secrets.bench.js';
 import { startupSuite } from './startup.bench.js';
 import { describeMachine, formatMachine } from './support/machine.js';
 import { repositoryRoot } from './support/processes.js';
 import { renderSuite, type Suite, type SuiteResult } from './support/report.js';
+import { uiSuite } from './ui.bench.js';
 
-const suites: Suite[] = [startupSuite, idleRssSuite, queueSuite, secretsSuite, intakeSuite];
+const suites: Suite[] = [
+  startupSuite,
+  idleRssSuite,
+  queueSuite,
+  secretsSuite,
+  intakeSuite,
+  knowledgeSuite,
+  investigationsSuite,
+  chatSuite,
+  uiSuite,
+];
 
 interface ResultsFile {
   benchmark: 'platform';
@@ -49,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const selected = requested.length > 0 ? suites.filter((suite) => requested.includes(suite.name)) : suites;
   if (
-    selected.some((suite) => ['startup', 'rss', 'intake'].includes(suite.name)) &&
+    selected.some((suite) => ['startup', 'rss', 'intake', 'ui'].includes(suite.name)) &&
     !existsSync(join(repositoryRoot, 'dist', 'cli', 'main.js'))
   ) {
     process.stderr.write('dist/ is missing: run `npm run build` first (or use `npm run bench`).\n');

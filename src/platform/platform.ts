@@ -5,6 +5,8 @@ import { createCache } from './cache/create-cache.js';
 import type { Database } from './database/database.js';
 import { migrationStatus, runMigrations } from './database/migrator.js';
 import { openConfiguredDatabase } from './database/open-database.js';
+import { createEmbedder } from './embeddings/create-embedder.js';
+import type { Embedder } from './embeddings/embedder.js';
 import { createEventBus } from './events/create-event-bus.js';
 import type { EventBus } from './events/event-bus.js';
 import { createOutboundFetch, type OutboundFetch } from './http-client/outbound-fetch.js';
@@ -35,6 +37,8 @@ export interface Platform {
   audit: AuditLog;
   /** The SSRF policy for user-supplied URLs, and a fetch that enforces it on every connection. */
   outbound: { policy: OutboundPolicy; fetch: OutboundFetch };
+  /** Text → vectors for knowledge search (local ONNX model, an embeddings API, or none). */
+  embedder: Embedder;
   close(): Promise<void>;
 }
 
@@ -48,7 +52,7 @@ export interface PlatformOptions {
   /** Run cron schedules in this process. */
   schedule?: boolean;
   /** Tests inject ports they want to control (e.g. an in-memory database). */
-  overrides?: Partial<Pick<Platform, 'database' | 'objects' | 'secrets' | 'events'>>;
+  overrides?: Partial<Pick<Platform, 'database' | 'objects' | 'secrets' | 'events' | 'embedder'>>;
 }
 
 export class MigrationsPending extends Error {
@@ -134,6 +138,9 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
     const metrics = createMetrics();
     registerQueueGauge(metrics, () => queue.counts());
 
+    const embedder = options.overrides?.embedder ?? createEmbedder(config.embeddings, { redactor });
+    if (!options.overrides?.embedder) closers.push(() => embedder.close());
+
     return {
       config,
       logger,
@@ -148,6 +155,7 @@ export async function createPlatform(config: Config, options: PlatformOptions): 
       events,
       audit,
       outbound,
+      embedder,
       close,
     };
   } catch (error) {

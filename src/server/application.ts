@@ -72,6 +72,8 @@ export async function startApplication(config: Config, options: StartOptions): P
         logger.info('Aurora stopping');
         // Fastify stops accepting connections and waits for in-flight requests before resolving.
         await http?.close();
+        // stdio MCP servers are child processes of this one.
+        await services.agent.mcpServers.close();
         await platform.close();
         logger.info('Aurora stopped');
       })();

@@ -1,4 +1,5 @@
 import { AccountsService } from '../features/accounts/index.js';
+import { type AgentRuntime, createAgentRuntime, knowledgeTools } from '../features/agent/index.js';
 import {
   IntakeBatcher,
   IntakeService,
@@ -6,8 +7,20 @@ import {
   IntegrationsService,
   SnsMessageVerifier,
 } from '../features/alerts/index.js';
+import { ChatService, WebSocketTickets } from '../features/chat/index.js';
+import { type CloudTools, createCloudTools } from '../features/cloud-tools/index.js';
+import { ConnectorsService } from '../features/connectors/index.js';
 import { IncidentCorrelator, IncidentsService } from '../features/incidents/index.js';
+import {
+  defaultInvestigationTelemetry,
+  InvestigationsService,
+  type InvestigationTelemetry,
+} from '../features/investigations/index.js';
+import { KnowledgeService } from '../features/knowledge/index.js';
+import { NotificationsService } from '../features/notifications/index.js';
+import type { LanguageModelOverride } from '../platform/llm/llm-models.js';
 import type { Platform } from '../platform/platform.js';
+import { jobCatalog } from '../platform/queue/job-catalog.js';
 
 /** Feature services, built once from the platform. */
 export interface Services {
@@ -15,12 +28,25 @@ export interface Services {
   integrations: IntegrationsService;
   intake: IntakeService;
   incidents: IncidentsService;
+  connectors: ConnectorsService;
+  /** Read-only provider tools, and `telemetry.telemetryFor(orgId)`: ports from the org's connections. */
+  cloudTools: CloudTools;
+  knowledge: KnowledgeService;
+  agent: AgentRuntime;
+  chat: ChatService;
+  webSocketTickets: WebSocketTickets;
+  notifications: NotificationsService;
+  investigations: InvestigationsService;
 }
 
 /** Seams for tests that must stand in for the outside world (AWS SNS's certificates and confirmations). */
 export interface ServiceOverrides {
   sns?: SnsMessageVerifier;
   confirmSubscription?: (subscribeUrl: string) => Promise<void>;
+  /** A scripted model (tests, benchmarks) used instead of the configured provider. */
+  languageModel?: LanguageModelOverride;
+  /** Telemetry for investigations (stand-in sources that are slow, failing or scripted). */
+  investigationTelemetry?: InvestigationTelemetry;
 }
 
 const outboundTimeoutMs = 10_000;
@@ -73,5 +99,102 @@ export function createServices(platform: Platform, overrides: ServiceOverrides =
     logger.child({ component: 'incidents' }),
     (orgId, userId) => accounts.isMember(orgId, userId),
   );
-  return { accounts, integrations, intake, incidents };
+  const agent = createAgentRuntime(platform, { incidents }, { languageModel: overrides.languageModel });
+  const chat = new ChatService(database, agent, logger.child({ component: 'chat' }), {
+    maxSteps: config.agent.chatMaxSteps,
+    maxTokens: config.agent.chatMaxTokens,
+    historyTokens: config.agent.historyTokens,
+  });
+  const connectors = new ConnectorsService({
+    database,
+    secrets,
+    audit,
+    events,
+    queue,
+    cache: platform.cache,
+    registry: metrics.registry,
+    logger: logger.child({ component: 'connectors' }),
+    config: config.connectors,
+    publicUrl: config.server.publicUrl,
+    outbound: platform.outbound,
+  });
+  const cloudTools = createCloudTools({
+    connectors,
+    config: config.connectors,
+    rateLimiters,
+    policy: platform.outbound.policy,
+  });
+  agent.registry.register(...cloudTools.tools);
+  agent.setConnectedProviders(cloudTools.connectedProviders);
+  const webSocketTickets = new WebSocketTickets(platform.cache);
+  const notifications = new NotificationsService(
+    {
+      database,
+      secrets,
+      audit,
+      queue,
+      outbound: platform.outbound,
+      logger: logger.child({ component: 'notifications' }),
+    },
+    {
+      publicUrl: config.server.publicUrl,
+      slackApiUrl: config.notifications.slackApiUrl,
+      timeoutMs: config.notifications.timeoutMs,
+      maxAttempts: jobCatalog['notification.deliver'].retryLimit + 1,
+    },
+  );
+  const knowledge = new KnowledgeService({
+    database,
+    objects: platform.objects,
+    queue,
+    events,
+    audit,
+    embedder: platform.embedder,
+    logger: logger.child({ component: 'knowledge' }),
+    config: config.knowledge,
+  });
+  // Runbooks and postmortems for the chat agent, and for MCP clients through Aurora's /mcp endpoint.
+  const searchKnowledge = knowledgeTools(knowledge);
+  agent.registry.register(...searchKnowledge);
+  agent.endpointTools.push(...searchKnowledge);
+  const investigations = new InvestigationsService({
+    database,
+    queue,
+    events,
+    audit,
+    logger: logger.child({ component: 'investigations' }),
+    incidents,
+    // Aurora's own alerts, feedback memory, a bound built-in scenario (demo orgs), and the ports built from the
+    // org's connections (Prometheus, Datadog, CloudWatch, GCP, Azure Monitor, GitHub, Kubernetes).
+    telemetry:
+      overrides.investigationTelemetry ??
+      defaultInvestigationTelemetry({
+        database,
+        connected: async (orgId) => {
+          const { connected: _fedBy, ...sources } = await cloudTools.telemetry.telemetryFor(orgId);
+          return sources;
+        },
+      }),
+    agent: { runner: agent.runner, models: agent.models },
+    notify: (orgId, notice) => notifications.notify(orgId, notice),
+    indexMemory: (orgId, input) => knowledge.indexMemory(orgId, input),
+    // Runbooks, postmortems and analysed incidents, by whichever search (lexical or hybrid) the knowledge base supports.
+    searchKnowledge: async (orgId, query, limit) =>
+      (await knowledge.search(orgId, { query, limit, kinds: ['runbook', 'postmortem', 'incident'] })).results,
+    limits: config.investigations,
+  });
+  return {
+    accounts,
+    integrations,
+    intake,
+    incidents,
+    connectors,
+    cloudTools,
+    knowledge,
+    agent,
+    chat,
+    webSocketTickets,
+    notifications,
+    investigations,
+  };
 }

@@ -147,7 +147,7 @@ describe('aurora CLI (embedded)', () => {
     // The lock is released on a clean exit, so the CLI works again.
     const afterStop = await aurora(['token', 'create', '--email', 'ops@example.com', '--name', 'after'], environment);
     expect(afterStop.code).toBe(0);
-  });
+  }, 180_000);
 });
 
 const baseUrl = process.env.DATABASE_URL;

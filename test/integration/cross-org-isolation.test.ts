@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadDocument, waitForDocument } from '../fixtures/knowledge/knowledge-client.js';
 import { alertmanagerPayload } from '../support/alert-payloads.js';
 import {
   api,
@@ -8,6 +9,8 @@ import {
   type TestApplication,
   type TestOrganization,
 } from '../support/application.js';
+import { waitForInvestigation } from '../support/investigations.js';
+import { ProviderApisStandIn } from '../support/provider-apis-stand-in.js';
 import { exampleFor } from '../support/schema-examples.js';
 
 /**
@@ -20,6 +23,7 @@ describe('org isolation across every /api/v1 route', () => {
   let app: TestApplication;
   let orgA: TestOrganization;
   let orgB: TestOrganization;
+  let providerApis: ProviderApisStandIn | undefined;
   const marker = `ORG-A-MARKER-${randomUUID()}`;
 
   /** Every table with an org_id column, and the ids of org A's rows in it. */
@@ -44,7 +48,9 @@ describe('org isolation across every /api/v1 route', () => {
   }
 
   beforeAll(async () => {
-    app = await startTestApplication();
+    // A Grafana stand-in on loopback gives org A a connector connection (and so a secret reference) to aim at.
+    providerApis = await ProviderApisStandIn.start({ grafanaToken: `${marker}-grafana-token` });
+    app = await startTestApplication({ environment: { AURORA_OUTBOUND_ALLOWED_HOSTS: '127.0.0.1' } });
     orgA = await createTestOrganization(app, marker);
     orgB = await createTestOrganization(app, 'org-b');
     // Give org A data of every kind the platform holds today, each carrying the marker where it can.
@@ -75,9 +81,80 @@ describe('org isolation across every /api/v1 route', () => {
       });
       expect(delivered.status).toBe(200);
     }
+    // Investigations of A's incidents (run by the intake's jobs), finished before the walk, with feedback as memory.
+    const incidentsOfA = await api(app, 'GET', '/api/v1/incidents', { token: orgA.tokens.viewer });
+    for (const incident of incidentsOfA.body.items as Array<{ id: string }>) {
+      await waitForInvestigation(app, orgA.tokens.viewer, incident.id);
+      const feedback = await api(app, 'POST', `/api/v1/incidents/${incident.id}/feedback`, {
+        token: orgA.tokens.editor,
+        body: { helpful: false, comment: `${marker} feedback`, correctRootCause: `${marker} isolation-a` },
+      });
+      expect(feedback.status).toBe(201);
+    }
+    // A knowledge document (indexed before the walk, so its chunks do not change under the row comparison).
+    const knowledgeDocument = await uploadDocument(app, orgA.tokens.editor, {
+      name: 'isolation.md',
+      bytes: `# ${marker} runbook\n\nOrg A only.`,
+    });
+    expect(knowledgeDocument.status).toBe(202);
+    expect((await waitForDocument(app, orgA.tokens.admin, knowledgeDocument.body.id as string)).status).toBe('indexed');
+    const connection = await api(app, 'POST', '/api/v1/connectors/grafana/connections', {
+      token: orgA.tokens.admin,
+      body: {
+        kind: 'bearer',
+        name: `${marker} grafana`,
+        url: `${providerApis.url}/grafana`,
+        token: `${marker}-grafana-token`,
+      },
+    });
+    expect(connection.status).toBe(201);
+    // Notification settings (disabled, so nothing is sent) and a settled delivery carrying the marker.
+    const notifications = await api(app, 'PUT', '/api/v1/settings/notifications', {
+      token: orgA.tokens.admin,
+      body: {
+        email: {
+          host: 'smtp.example.com',
+          from: 'aurora@example.com',
+          to: [`${marker}@example.com`],
+          user: 'mailer',
+          password: `${marker}-smtp-password`,
+          enabled: false,
+        },
+      },
+    });
+    expect(notifications.status).toBe(200);
+    await app.platform.database.query(
+      `insert into notification_deliveries (id, org_id, channel, event_type, incident_id, message, status, attempts, last_error)
+       values ($1, $2, 'email', 'investigation.started', null, $3::jsonb, 'failed', 1, $4)`,
+      [randomUUID(), orgA.orgId, JSON.stringify({ marker }), `${marker} failure`],
+    );
+    // Chat and agent data (no model needed): a chat session, a run and a pending approval carrying the marker.
+    const chatSession = await app.services.chat.openSession({
+      kind: 'api_token',
+      userId: orgA.adminUserId,
+      email: orgA.adminEmail,
+      orgId: orgA.orgId,
+      role: 'admin',
+    });
+    const runId = randomUUID();
+    await app.platform.database.query(
+      `insert into agent_runs (id, org_id, session_id, kind, mode, status) values ($1, $2, $3, 'chat', 'agent', 'running')`,
+      [runId, orgA.orgId, chatSession.sessionId],
+    );
+    await app.services.agent.approvals.request({
+      orgId: orgA.orgId,
+      runId,
+      sessionId: chatSession.sessionId,
+      callId: 'call-1',
+      tool: 'update_incident',
+      input: { note: marker },
+      summary: `${marker} approval`,
+      approverRole: 'editor',
+    });
   });
   afterAll(async () => {
     await app?.close();
+    await providerApis?.stop();
   });
 
   it('never returns or changes org A data when org B aims at it', async () => {

@@ -125,6 +125,15 @@ function eventBusContract(open: () => Promise<EventBus>, options: { crossProcess
     expect(new Set(first.events.map((event) => event.id)).size).toBe(21);
   });
 
+  it('keeps the order of events published without waiting for each other (a storm coalesces them)', async () => {
+    const org = newOrg();
+    const received = listen(bus, org);
+    const sent = Array.from({ length: 300 }, (_, index) => index);
+    await Promise.all([...sent, 'end'].map((data) => bus.publish({ type: 't', orgId: org, data })));
+    await received.waitFor('end');
+    expect(received.data()).toEqual([...sent, 'end']);
+  });
+
   it.runIf(options.crossProcess)("lets two instances (two processes) see each other's events", async () => {
     const other = await open();
     try {

@@ -256,8 +256,10 @@ describe('webhook intake across a hard crash (SIGKILL) of aurora start', () => {
       // One investigation job per incident, committed with it (whether still queued or already archived).
       const incidents = await database.query<{ id: string; jobs: number; alerts: number }>(
         `select i.id,
-           ((select count(*) from pgboss.job j where j.name = 'investigation.run' and j.data->>'incidentId' = i.id::text)
-          + (select count(*) from pgboss.archive a where a.name = 'investigation.run' and a.data->>'incidentId' = i.id::text)
+           ((select count(*) from pgboss.job j where j.name = 'investigation.run' and j.data->>'incidentId' = i.id::text
+             and j.data->>'investigationId' is null)
+          + (select count(*) from pgboss.archive a where a.name = 'investigation.run' and a.data->>'incidentId' = i.id::text
+             and a.data->>'investigationId' is null)
            )::int as jobs,
            (select count(*) from alerts a where a.incident_id = i.id)::int as alerts
          from incidents i where i.org_id = (select org_id from integrations where id = $1)`,

@@ -472,8 +472,10 @@ describe('webhook intake under fuzzing', () => {
       // Each incident got exactly one investigation job, committed with it.
       const jobCounts = await app.platform.database.query<{ id: string; jobs: number }>(
         `select i.id, (
-           (select count(*) from pgboss.job j where j.name = 'investigation.run' and j.data->>'incidentId' = i.id::text)
-         + (select count(*) from pgboss.archive a where a.name = 'investigation.run' and a.data->>'incidentId' = i.id::text)
+           (select count(*) from pgboss.job j where j.name = 'investigation.run' and j.data->>'incidentId' = i.id::text
+             and j.data->>'investigationId' is null)
+         + (select count(*) from pgboss.archive a where a.name = 'investigation.run' and a.data->>'incidentId' = i.id::text
+             and a.data->>'investigationId' is null)
          )::int as jobs
          from incidents i where i.org_id = $1`,
         [org.orgId],

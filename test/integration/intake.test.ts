@@ -39,7 +39,9 @@ describe('alert intake', () => {
     const rows = await app.platform.database.query<{ count: number }>(
       `select count(*)::int as count from (
          select id from pgboss.job where name = 'investigation.run' and data->>'incidentId' = $1
-         union all select id from pgboss.archive where name = 'investigation.run' and data->>'incidentId' = $1) jobs`,
+           and data->>'investigationId' is null
+         union all select id from pgboss.archive where name = 'investigation.run' and data->>'incidentId' = $1
+           and data->>'investigationId' is null) jobs`,
       [incidentId],
     );
     return rows[0]?.count ?? 0;
@@ -86,7 +88,8 @@ describe('alert intake', () => {
     const [incident] = await incidentsOf('checkout');
     expect(incident).toMatchObject({
       title: 'Checkout API 5xx rate above 5%',
-      status: 'open',
+      // Opened by intake; its investigation job may already have moved it along.
+      status: expect.stringMatching(/^(open|investigating|analyzed)$/),
       severity: 'critical',
       alertCount: 1,
     });
@@ -124,6 +127,66 @@ describe('alert intake', () => {
     const resolved = (await api(app, 'GET', `/api/v1/incidents/${incident!.id}`, { token: org.tokens.viewer })).body;
     expect(resolved.status).toBe('resolved');
     expect(resolved.alerts[0]).toMatchObject({ status: 'resolved', endsAt: '2024-05-14T09:40:00.000Z' });
+  });
+
+  it('stores each delivery body once, byte for byte, and prunes bodies no alert points at', async () => {
+    const payload = alertmanagerPayload([
+      { alertname: 'DiskFull', service: 'ledger', fingerprint: 'payload0000000001' },
+      { alertname: 'DiskFull', service: 'ledger', fingerprint: 'payload0000000002' },
+    ]);
+    // Odd spacing and key order survive: the body is kept as received, not re-serialised.
+    const firstText = `{ "version":"4",${JSON.stringify(payload).slice(1)}\n`;
+    const first = await api(app, 'POST', hook.url, {
+      rawBody: firstText,
+      headers: { authorization: `Bearer ${hook.secret}`, 'content-type': 'application/json' },
+    });
+    expect(first.body).toEqual({ accepted: 2, duplicate: false });
+    const stored = await app.platform.database.query<{ id: string; payload_id: string }>(
+      "select id, payload_id from alerts where fingerprint like 'alertmanager:payload%' order by fingerprint",
+    );
+    expect(stored).toHaveLength(2);
+    // Two alerts, one stored body.
+    expect(new Set(stored.map((row) => row.payload_id)).size).toBe(1);
+    const read = await api(app, 'GET', `/api/v1/alerts/${stored[0]!.id}/payload`, { token: org.tokens.viewer });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(read.text).toBe(firstText);
+
+    // A repeat of the second alert only: it points at the new body, the first alert keeps the old one.
+    const secondText = JSON.stringify(
+      alertmanagerPayload([{ alertname: 'DiskFull', service: 'ledger', fingerprint: 'payload0000000002' }]),
+    );
+    await api(app, 'POST', hook.url, {
+      rawBody: secondText,
+      headers: { authorization: `Bearer ${hook.secret}`, 'content-type': 'application/json' },
+    });
+    expect((await api(app, 'GET', `/api/v1/alerts/${stored[1]!.id}/payload`, { token: org.tokens.viewer })).text).toBe(
+      secondText,
+    );
+    expect((await api(app, 'GET', `/api/v1/alerts/${stored[0]!.id}/payload`, { token: org.tokens.viewer })).text).toBe(
+      firstText,
+    );
+
+    // Another org never sees it.
+    const other = await createTestOrganization(app);
+    expect(
+      (await api(app, 'GET', `/api/v1/alerts/${stored[0]!.id}/payload`, { token: other.tokens.viewer })).status,
+    ).toBe(404);
+
+    // Make every body old enough to prune: only bodies some alert still points at survive.
+    await app.platform.database.query("update alert_payloads set received_at = received_at - interval '1 day'");
+    const orphan = await app.platform.database.query<{ count: number }>(
+      'select count(*)::int as count from alert_payloads p where not exists (select 1 from alerts a where a.payload_id = p.id)',
+    );
+    const pruned = await app.services.intake.pruneDeliveries();
+    expect(pruned.payloads).toBe(orphan[0]!.count);
+    const left = await app.platform.database.query<{ count: number }>(
+      'select count(*)::int as count from alert_payloads p where not exists (select 1 from alerts a where a.payload_id = p.id)',
+    );
+    expect(left[0]!.count).toBe(0);
+    expect((await api(app, 'GET', `/api/v1/alerts/${stored[0]!.id}/payload`, { token: org.tokens.viewer })).text).toBe(
+      firstText,
+    );
   });
 
   it('groups an alert storm by Alertmanager group and by service', async () => {
@@ -268,7 +331,12 @@ describe('alert intake', () => {
       token: org.tokens.editor,
     });
     expect(detached.status).toBe(201);
-    expect(detached.body).toMatchObject({ alertCount: 1, service: 'merge-b', status: 'open' });
+    // Its own investigation starts at once and may already have moved it along.
+    expect(detached.body).toMatchObject({
+      alertCount: 1,
+      service: 'merge-b',
+      status: expect.stringMatching(/^(open|investigating|analyzed)$/),
+    });
     expect(await jobsFor(detached.body.id)).toBe(1);
     expect((await api(app, 'GET', `/api/v1/incidents/${a!.id}`, { token: org.tokens.viewer })).body.alertCount).toBe(2);
 

@@ -3,6 +3,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { systemPackageAvailable } from './system-packages.js';
 
 /**
  * Real Prometheus and Alertmanager (Debian's `prometheus` and `prometheus-alertmanager`) on loopback ports, with
@@ -31,7 +32,10 @@ export function findExecutable(...names: string[]): string | null {
 export const prometheusBinary = findExecutable('prometheus');
 /** Debian names the binary `prometheus-alertmanager`; upstream tarballs call it `alertmanager`. */
 export const alertmanagerBinary = findExecutable('prometheus-alertmanager', 'alertmanager');
-export const prometheusStackAvailable = prometheusBinary !== null && alertmanagerBinary !== null;
+export const prometheusStackAvailable = systemPackageAvailable(
+  prometheusBinary !== null && alertmanagerBinary !== null,
+  'Prometheus and Alertmanager (apt-get install prometheus prometheus-alertmanager)',
+);
 
 export interface AlertingRule {
   alert: string;

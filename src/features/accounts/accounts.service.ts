@@ -110,6 +110,17 @@ export class AccountsService {
     });
   }
 
+  /** For CLI commands that act in an org by name (`aurora demo --org`, `aurora investigate --org`): one of its admins. */
+  async organizationAdmin(organizationName: string): Promise<Principal> {
+    const organization = await this.repository.findOrganizationByName(this.database, organizationName.trim());
+    if (!organization) throw new NotFound(`There is no organization named "${organizationName}"`);
+    const admin = (await this.repository.listMembers(this.database, organization.id)).find(
+      (member) => member.role === 'admin',
+    );
+    if (!admin) throw new NotFound(`The organization "${organizationName}" has no admin`);
+    return { kind: 'session', userId: admin.userId, email: admin.email, orgId: organization.id, role: 'admin' };
+  }
+
   async isMember(orgId: string, userId: string): Promise<boolean> {
     return (await this.repository.findMembership(this.database, orgId, userId)) !== undefined;
   }

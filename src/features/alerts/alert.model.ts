@@ -47,8 +47,6 @@ export interface NormalizedAlert {
   links: AlertLinks;
   /** Alertmanager groupKey (or a source's native grouping key), used for correlation. */
   groupKey: string | null;
-  /** This alert's own slice of the payload (for Alertmanager: the alert plus the group fields). */
-  raw: unknown;
 }
 
 /** RFC 6901 JSON pointers into one generic alert object, configured per integration. */

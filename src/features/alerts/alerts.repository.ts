@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import type { NormalizedAlert } from './alert.model.js';
 import type { StoredAlert } from './alert-correlator.js';
@@ -10,6 +10,8 @@ export type AlertRow = typeof alerts.$inferSelect;
 /** One alert to store, with how many times it arrived in this batch (duplicates are merged before SQL). */
 export interface IncomingAlert {
   integrationId: string;
+  /** The stored delivery (alert_payloads) this alert arrived in. */
+  payloadId: string;
   alert: NormalizedAlert;
   occurrences: number;
   receivedAt: Date;
@@ -35,7 +37,7 @@ declare global {
 
 const firingColumns = `id uuid, integration_id uuid, source text, external_id text, fingerprint text, title text,
   description text, severity text, service text, environment text, labels jsonb, annotations jsonb, links jsonb,
-  group_key text, starts_at timestamptz, ends_at timestamptz, raw jsonb, occurrences int, seen_at timestamptz, ord int`;
+  group_key text, starts_at timestamptz, ends_at timestamptz, payload_id uuid, occurrences int, seen_at timestamptz, ord int`;
 
 function firingRecord(incoming: IncomingAlert, index: number) {
   const { alert } = incoming;
@@ -56,11 +58,19 @@ function firingRecord(incoming: IncomingAlert, index: number) {
     group_key: alert.groupKey,
     starts_at: alert.startsAt.toISOString(),
     ends_at: alert.endsAt?.toISOString() ?? null,
-    raw: alert.raw ?? null,
+    payload_id: incoming.payloadId,
     occurrences: incoming.occurrences,
     seen_at: incoming.receivedAt.toISOString(),
     ord: index,
   };
+}
+
+export interface StoredPayload {
+  id: string;
+  integrationId: string;
+  contentType: string;
+  body: Buffer;
+  receivedAt: Date;
 }
 
 /**
@@ -68,6 +78,64 @@ function firingRecord(incoming: IncomingAlert, index: number) {
  * Callers pass batches in which each fingerprint appears at most once.
  */
 export class AlertsRepository {
+  /**
+   * Stores delivery bodies as bytes: no JSON parsing in the database and one row per delivery rather than a
+   * copy per alert, which halves the cost of an alert row in a storm.
+   */
+  async insertPayloads(executor: Executor, orgId: string, payloads: StoredPayload[]): Promise<void> {
+    if (payloads.length === 0) return;
+    const values: unknown[] = [orgId];
+    const rows = payloads.map((payload) => {
+      const at = values.length;
+      values.push(
+        payload.id,
+        payload.integrationId,
+        payload.contentType,
+        payload.body,
+        payload.receivedAt.toISOString(),
+      );
+      return `($${at + 1}::uuid, $1::uuid, $${at + 2}::uuid, $${at + 3}, $${at + 4}::bytea, $${at + 5}::timestamptz)`;
+    });
+    await executor.query(
+      `insert into alert_payloads (id, org_id, integration_id, content_type, body, received_at) values ${rows.join(', ')}`,
+      values,
+    );
+  }
+
+  /** The delivery body an alert's latest state came from. */
+  async findPayload(
+    executor: Executor,
+    orgId: string,
+    alertId: string,
+  ): Promise<{ contentType: string; body: Buffer; receivedAt: Date } | undefined> {
+    const [row] = await executor.query<{ content_type: string; body: Buffer | Uint8Array; received_at: Date | string }>(
+      `select p.content_type, p.body, p.received_at from alerts a
+       join alert_payloads p on p.id = a.payload_id and p.org_id = a.org_id
+       where a.org_id = $1 and a.id = $2`,
+      [orgId, alertId],
+    );
+    if (!row) return undefined;
+    return { contentType: row.content_type, body: Buffer.from(row.body), receivedAt: new Date(row.received_at) };
+  }
+
+  /** Deletes payloads no alert points at any more (superseded by a later delivery), in bounded chunks. */
+  async pruneUnreferencedPayloads(executor: Executor, olderThan: Date): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const [row] = await executor.query<{ count: number }>(
+        `with doomed as (
+           select p.id from alert_payloads p
+           where p.received_at < $1 and not exists (select 1 from alerts a where a.payload_id = p.id)
+           limit 5000),
+         deleted as (delete from alert_payloads where id in (select id from doomed) returning 1)
+         select count(*)::int as count from deleted`,
+        [olderThan.toISOString()],
+      );
+      removed += row?.count ?? 0;
+      if ((row?.count ?? 0) < 5000) return removed;
+    }
+  }
+
   /** The firing alert of each fingerprint that has one. */
   async findFiring(
     executor: Executor,
@@ -95,10 +163,10 @@ export class AlertsRepository {
          incident_id uuid, correlation_score real, correlation_reason text))
        insert into alerts (id, org_id, integration_id, incident_id, source, external_id, fingerprint, status, title,
          description, severity, service, environment, labels, annotations, links, group_key, starts_at, ends_at,
-         occurrences, first_seen_at, last_seen_at, correlation_score, correlation_reason, raw)
+         occurrences, first_seen_at, last_seen_at, correlation_score, correlation_reason, payload_id)
        select id, $1, integration_id, incident_id, source, external_id, fingerprint, 'firing', title, description,
          severity, service, environment, coalesce(labels, '{}'), coalesce(annotations, '{}'), coalesce(links, '{}'),
-         group_key, starts_at, ends_at, occurrences, seen_at, seen_at, correlation_score, correlation_reason, raw
+         group_key, starts_at, ends_at, occurrences, seen_at, seen_at, correlation_score, correlation_reason, payload_id
        from input order by ord`,
       [
         orgId,
@@ -128,7 +196,7 @@ export class AlertsRepository {
          last_seen_at = greatest(a.last_seen_at, input.seen_at),
          title = input.title, description = input.description, severity = input.severity,
          labels = coalesce(input.labels, '{}'), annotations = coalesce(input.annotations, '{}'),
-         links = coalesce(input.links, '{}'), raw = input.raw, updated_at = now()
+         links = coalesce(input.links, '{}'), payload_id = input.payload_id, updated_at = now()
        from input where a.org_id = $1 and a.id = input.id`,
       [
         orgId,
@@ -148,7 +216,7 @@ export class AlertsRepository {
       `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
        update alerts a set status = 'resolved', ends_at = coalesce(input.ends_at, input.seen_at),
          last_seen_at = greatest(a.last_seen_at, input.seen_at), occurrences = a.occurrences + input.occurrences,
-         raw = input.raw, updated_at = now()
+         payload_id = input.payload_id, updated_at = now()
        from input where a.org_id = $1 and a.fingerprint = input.fingerprint and a.status = 'firing'
        returning a.id, a.fingerprint, a.incident_id`,
       [orgId, input],
@@ -182,10 +250,10 @@ export class AlertsRepository {
         `with input as (select * from jsonb_to_recordset($2::jsonb) as x(${firingColumns}))
          insert into alerts (id, org_id, integration_id, source, external_id, fingerprint, status, title, description,
            severity, service, environment, labels, annotations, links, group_key, starts_at, ends_at, occurrences,
-           first_seen_at, last_seen_at, raw)
+           first_seen_at, last_seen_at, payload_id)
          select id, $1, integration_id, source, external_id, fingerprint, 'resolved', title, description, severity,
            service, environment, coalesce(labels, '{}'), coalesce(annotations, '{}'), coalesce(links, '{}'), group_key,
-           starts_at, coalesce(ends_at, seen_at), occurrences, seen_at, seen_at, raw
+           starts_at, coalesce(ends_at, seen_at), occurrences, seen_at, seen_at, payload_id
          from input order by ord
          returning id, fingerprint`,
         [orgId, toJsonParameter(fresh.map(firingRecord))],
@@ -239,6 +307,23 @@ export class AlertsRepository {
       .from(alerts)
       .where(and(eq(alerts.orgId, orgId), inArray(alerts.incidentId, incidentIds)))
       .orderBy(desc(alerts.startsAt));
+  }
+
+  /** Alerts of one org that started in [from, to], newest first (investigations read them as signals). */
+  async listStartedBetween(
+    executor: Executor,
+    orgId: string,
+    window: { from: Date; to: Date },
+    options: { services?: string[]; limit?: number } = {},
+  ): Promise<AlertRow[]> {
+    const conditions = [eq(alerts.orgId, orgId), gte(alerts.startsAt, window.from), lte(alerts.startsAt, window.to)];
+    if (options.services) conditions.push(inArray(alerts.service, options.services));
+    return executor.db
+      .select()
+      .from(alerts)
+      .where(and(...conditions))
+      .orderBy(desc(alerts.startsAt))
+      .limit(options.limit ?? 200);
   }
 
   async find(executor: Executor, orgId: string, alertId: string): Promise<AlertRow | undefined> {

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { AlertLinks, GenericFieldMapping } from './alert.model.js';
 
 /** A webhook endpoint: one per monitoring tool (or per Alertmanager receiver). Its secret lives in the secret store. */
@@ -52,7 +64,8 @@ export const alerts = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
     correlationScore: real('correlation_score'),
     correlationReason: text('correlation_reason'),
-    raw: jsonb('raw'),
+    /** The delivery this alert's latest state came from (its exact bytes are in alert_payloads). */
+    payloadId: uuid('payload_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -62,7 +75,30 @@ export const alerts = pgTable(
       .where(sql`${table.status} = 'firing'`),
     index('alerts_org_fingerprint_idx').on(table.orgId, table.fingerprint, table.startsAt),
     index('alerts_incident_idx').on(table.incidentId),
+    index('alerts_payload_idx').on(table.payloadId),
   ],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+/**
+ * Each accepted delivery's body, exactly as the source sent it, stored once however many alerts it carried (an
+ * Alertmanager group holds many). Kept while an alert points at it; superseded payloads are pruned.
+ */
+export const alertPayloads = pgTable(
+  'alert_payloads',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    integrationId: uuid('integration_id').notNull(),
+    contentType: text('content_type').notNull(),
+    body: bytea('body').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('alert_payloads_received_idx').on(table.receivedAt)],
 );
 
 /** Delivery ids (or body hashes) seen recently, so a replayed webhook is a no-op. Pruned by a scheduled job. */

@@ -6,7 +6,7 @@ import type { AuroraEvent, EventBus } from '../../platform/events/event-bus.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { NormalizedAlert } from './alert.model.js';
 import type { AlertCorrelator, StoredAlert } from './alert-correlator.js';
-import { AlertsRepository, type IncomingAlert } from './alerts.repository.js';
+import { AlertsRepository, type IncomingAlert, type StoredPayload } from './alerts.repository.js';
 import type { IntegrationsRepository } from './integrations.repository.js';
 
 export interface IntakeSubmission {
@@ -16,6 +16,8 @@ export interface IntakeSubmission {
   deliveryKeys: string[];
   alerts: NormalizedAlert[];
   receivedAt: Date;
+  /** The delivery's body as received, stored once for all its alerts. */
+  payload: { contentType: string; body: Buffer };
 }
 
 export interface IntakeOutcome {
@@ -68,14 +70,23 @@ export class IntakeBatcher {
     });
   }
 
-  /** Deletes delivery keys well past the replay window (twice its length, so clock skew between processes is harmless). */
-  async pruneDeliveries(): Promise<number> {
+  /**
+   * Deletes delivery keys well past the replay window (twice its length, so clock skew between processes is
+   * harmless), and delivery bodies that no alert points at any more.
+   */
+  async pruneDeliveries(): Promise<{ keys: number; payloads: number }> {
     const cutoff = new Date(Date.now() - 2 * this.options.replayWindowSeconds * 1000);
     const rows = await this.database.query<{ count: number }>(
       'with deleted as (delete from webhook_deliveries where received_at < $1 returning 1) select count(*)::int as count from deleted',
       [cutoff.toISOString()],
     );
-    return rows[0]?.count ?? 0;
+    const payloads = await this.repository.pruneUnreferencedPayloads(this.database, cutoff);
+    return { keys: rows[0]?.count ?? 0, payloads };
+  }
+
+  /** The delivery body an alert's latest state came from, exactly as received. */
+  storedPayload(orgId: string, alertId: string) {
+    return this.repository.findPayload(this.database, orgId, alertId);
   }
 
   submit(submission: IntakeSubmission): Promise<IntakeOutcome> {
@@ -153,10 +164,22 @@ export class IntakeBatcher {
     await transaction.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`aurora.intake:${orgId}`]);
     const duplicates = await this.findReplays(transaction, orgId, submissions, now);
     const accepted = submissions.filter((_, index) => !duplicates.has(index));
+    const payloads = new Map<IntakeSubmission, StoredPayload>();
+    for (const submission of accepted) {
+      if (submission.alerts.length === 0) continue;
+      payloads.set(submission, {
+        id: randomUUID(),
+        integrationId: submission.integrationId,
+        contentType: submission.payload.contentType,
+        body: submission.payload.body,
+        receivedAt: submission.receivedAt,
+      });
+    }
+    await this.repository.insertPayloads(transaction, orgId, [...payloads.values()]);
 
     const stored: StoredAlert[] = [];
     const events: AuroraEvent[] = [];
-    for (const segment of segments(accepted)) {
+    for (const segment of segments(accepted, payloads)) {
       const firing = segment.filter((incoming) => incoming.alert.status === 'firing');
       const resolved = segment.filter((incoming) => incoming.alert.status === 'resolved');
       const existing = await this.repository.findFiring(
@@ -259,15 +282,18 @@ export class IntakeBatcher {
  * status merge (occurrences add up, the latest payload wins); a change of status starts a new run, so a
  * firing-then-resolved pair in one batch is applied in order.
  */
-function segments(submissions: IntakeSubmission[]): IncomingAlert[][] {
+function segments(submissions: IntakeSubmission[], payloads: Map<IntakeSubmission, StoredPayload>): IncomingAlert[][] {
   const result: IncomingAlert[][] = [];
   let current = new Map<string, IncomingAlert>();
   for (const submission of submissions) {
+    const payloadId = payloads.get(submission)?.id;
+    if (!payloadId) continue;
     for (const alert of submission.alerts) {
       const existing = current.get(alert.fingerprint);
       if (!existing) {
         current.set(alert.fingerprint, {
           integrationId: submission.integrationId,
+          payloadId,
           alert,
           occurrences: 1,
           receivedAt: submission.receivedAt,
@@ -276,12 +302,19 @@ function segments(submissions: IntakeSubmission[]): IncomingAlert[][] {
         existing.occurrences += 1;
         existing.alert = alert;
         existing.receivedAt = submission.receivedAt;
+        existing.payloadId = payloadId;
       } else {
         result.push([...current.values()]);
         current = new Map([
           [
             alert.fingerprint,
-            { integrationId: submission.integrationId, alert, occurrences: 1, receivedAt: submission.receivedAt },
+            {
+              integrationId: submission.integrationId,
+              payloadId,
+              alert,
+              occurrences: 1,
+              receivedAt: submission.receivedAt,
+            },
           ],
         ]);
       }

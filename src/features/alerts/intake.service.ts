@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import type { AuditLog } from '../../platform/audit/audit-log.js';
 import type { RateLimiter, RateLimiterFactory } from '../../platform/cache/cache.js';
-import { Forbidden, Unauthenticated, UnsupportedMediaType, ValidationFailed } from '../../platform/errors.js';
+import { Forbidden, NotFound, Unauthenticated, UnsupportedMediaType, ValidationFailed } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import { type AlertSource, isAlertSource, type ParsedDelivery } from './alert.model.js';
 import type { IntakeBatcher, IntakeOutcome } from './intake-batcher.js';
@@ -136,13 +136,24 @@ export class IntakeService {
       deliveryKeys,
       alerts: parsed.alerts,
       receivedAt: now,
+      payload: { contentType, body: delivery.rawBody },
     });
     this.received.inc({ source, outcome: outcome.duplicate ? 'duplicate' : 'stored' }, parsed.alerts.length);
     return outcome;
   }
 
-  /** Forgets delivery keys older than the replay window (a scheduled job). */
-  async pruneDeliveries(): Promise<number> {
+  /** The webhook body an alert's latest state came from, exactly as the source sent it. */
+  async storedPayload(
+    orgId: string,
+    alertId: string,
+  ): Promise<{ contentType: string; body: Buffer; receivedAt: Date }> {
+    const payload = await this.dependencies.batcher.storedPayload(orgId, alertId);
+    if (!payload) throw new NotFound('No stored payload for this alert');
+    return payload;
+  }
+
+  /** Forgets delivery keys older than the replay window and delivery bodies no alert uses (a scheduled job). */
+  async pruneDeliveries(): Promise<{ keys: number; payloads: number }> {
     return this.dependencies.batcher.pruneDeliveries();
   }
 

@@ -29,7 +29,6 @@ function alert(overrides: Partial<NormalizedAlert>): NormalizedAlert {
     endsAt: null,
     links: {},
     groupKey: null,
-    raw: {},
     ...overrides,
   };
 }

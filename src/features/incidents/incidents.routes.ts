@@ -80,7 +80,16 @@ const commaList = <Values extends readonly [string, ...string[]]>(values: Values
     .pipe(z.array(z.enum(values)));
 
 const incidentParams = z.object({ incidentId: z.uuid() });
-const streamedTypes = new Set(['incident.created', 'incident.updated', 'alert.received']);
+const streamedTypes = new Set([
+  'incident.created',
+  'incident.updated',
+  'alert.received',
+  // Published by the investigations feature, streamed here so one connection follows incidents and their analysis.
+  'investigation.started',
+  'investigation.thought',
+  'investigation.evidence',
+  'investigation.finished',
+]);
 
 export function registerIncidentRoutes(app: AuroraApp, incidents: IncidentsService, events: EventBus): void {
   app.get(
@@ -113,7 +122,8 @@ export function registerIncidentRoutes(app: AuroraApp, incidents: IncidentsServi
       config: { auth: 'viewer' },
       schema: {
         tags: ['incidents'],
-        summary: 'Server-Sent Events: incident.created, incident.updated, alert.received',
+        summary:
+          'Server-Sent Events: incident.created, incident.updated, alert.received, investigation.started, investigation.thought, investigation.evidence, investigation.finished',
         produces: ['text/event-stream'],
       },
     },

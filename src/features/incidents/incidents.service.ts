@@ -333,21 +333,38 @@ export class IncidentsService {
     return next;
   }
 
-  /** The placeholder `investigation.run` handler: records on the timeline that the job ran. */
-  async recordInvestigationRun(orgId: string, incidentId: string, jobId: string): Promise<void> {
-    const incident = await this.incidents.find(this.database, orgId, incidentId);
-    if (!incident) {
-      this.logger.warn({ orgId, incidentId }, 'investigation job for an incident that no longer exists');
-      return;
-    }
-    await this.incidents.insertEvents(this.database, orgId, [
-      {
-        incidentId,
-        type: 'investigation.ran',
-        actorType: 'system',
-        details: { jobId, note: 'the investigation engine is not built yet; the job only records that it ran' },
-      },
-    ]);
+  /**
+   * The investigations feature writes its progress (started, thoughts, finished) to the timeline through this. A
+   * `status` moves the incident along (open → investigating → analyzed) but never back, nor out of resolved/merged.
+   */
+  async recordInvestigationEvents(
+    orgId: string,
+    incidentId: string,
+    events: Array<{ type: string; details: Record<string, unknown> }>,
+    options: { status?: 'investigating' | 'analyzed' } = {},
+  ): Promise<void> {
+    await this.database.transaction(async (transaction) => {
+      await this.incidents.insertEvents(
+        transaction,
+        orgId,
+        events.map((event) => ({ incidentId, type: event.type, actorType: 'system', details: event.details })),
+      );
+      if (!options.status) return;
+      // Locked, so a concurrent merge or status change is seen and never overwritten.
+      const row = await this.incidents.findForUpdate(transaction, orgId, incidentId);
+      const from = options.status === 'investigating' ? ['open'] : ['open', 'investigating'];
+      if (!row || !from.includes(row.status)) return;
+      await this.incidents.update(transaction, orgId, incidentId, { status: options.status });
+      await this.incidents.insertEvents(transaction, orgId, [
+        {
+          incidentId,
+          type: 'status.changed',
+          actorType: 'system',
+          details: { from: row.status, to: options.status },
+        },
+      ]);
+      transaction.afterCommit(() => this.announce(orgId, 'incident.updated', { incidentId }));
+    });
   }
 
   private announce(orgId: string, type: string, data: Record<string, unknown>): void {

@@ -9,4 +9,4 @@ export {
 export { IncidentCorrelator, type ScorerProvider } from './incident-correlator.js';
 export { registerIncidentRoutes } from './incidents.routes.js';
 export { type IncidentStatus, incidentStatuses } from './incidents.schema.js';
-export { IncidentsService, type MembershipCheck } from './incidents.service.js';
+export { type IncidentDetail, IncidentsService, type MembershipCheck } from './incidents.service.js';

@@ -51,6 +51,8 @@ export class PostgresEventBus implements EventBus {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempts = 0;
   private closed = false;
+  private readonly outbox: Array<{ payload: string; resolve(): void; reject(error: unknown): void }> = [];
+  private sending = false;
 
   /** Opens the bus; resolves once it is LISTENing, so no event published afterwards is missed. */
   static async connect(options: PostgresEventBusOptions): Promise<PostgresEventBus> {
@@ -101,10 +103,39 @@ export class PostgresEventBus implements EventBus {
       };
       payload = JSON.stringify(stub);
     }
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ payload, resolve, reject });
+      if (!this.sending) void this.send();
+    });
+  }
+
+  /**
+   * Events published while a NOTIFY is in flight go out together in the next statement, so an alert storm that
+   * publishes dozens of events per transaction costs one round trip each time rather than one per event.
+   */
+  private async send(): Promise<void> {
+    this.sending = true;
     try {
-      await this.pool.query('select pg_notify($1, $2)', [this.channel, payload]);
-    } catch (error) {
-      translateDatabaseError(error);
+      while (this.outbox.length > 0) {
+        const batch = this.outbox.splice(0, 500);
+        try {
+          await this.pool.query(
+            'select pg_notify($1, payload) from unnest($2::text[]) with ordinality as x(payload, n) order by n',
+            [this.channel, batch.map((entry) => entry.payload)],
+          );
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          let failure: unknown = error;
+          try {
+            translateDatabaseError(error);
+          } catch (translated) {
+            failure = translated;
+          }
+          for (const entry of batch) entry.reject(failure);
+        }
+      }
+    } finally {
+      this.sending = false;
     }
   }
 

@@ -24,16 +24,12 @@ export class OutboundRequestRefused extends Error {
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * A `fetch` for user-supplied URLs. Every connection's resolved address is checked against the policy inside
- * the socket's DNS lookup, so the address checked is the address connected to (no DNS-rebinding window).
- * Redirects are followed by hand so each hop is checked too.
+ * A DNS lookup that refuses addresses the policy forbids, for clients that take a socket `lookup` (Node's http/https
+ * agents, e.g. the Kubernetes client) rather than a fetch.
  */
-export function createOutboundFetch(policy: OutboundPolicy, options: OutboundFetchOptions = {}): OutboundFetch {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxRedirects = options.maxRedirects ?? 5;
-
-  const guardedLookup = (hostname: string, lookupOptions: LookupOptions, callback: LookupCallback) => {
-    (options.resolve ?? dnsLookup)(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+export function createGuardedLookup(policy: OutboundPolicy, resolve: typeof dnsLookup = dnsLookup) {
+  return (hostname: string, lookupOptions: LookupOptions, callback: LookupCallback) => {
+    resolve(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       for (const { address } of addresses) {
         const refusal = refusalFor(hostname, address, policy);
@@ -45,6 +41,18 @@ export function createOutboundFetch(policy: OutboundPolicy, options: OutboundFet
       callback(null, first.address, first.family);
     });
   };
+}
+
+/**
+ * A `fetch` for user-supplied URLs. Every connection's resolved address is checked against the policy inside
+ * the socket's DNS lookup, so the address checked is the address connected to (no DNS-rebinding window).
+ * Redirects are followed by hand so each hop is checked too.
+ */
+export function createOutboundFetch(policy: OutboundPolicy, options: OutboundFetchOptions = {}): OutboundFetch {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxRedirects = options.maxRedirects ?? 5;
+
+  const guardedLookup = createGuardedLookup(policy, options.resolve);
   const dispatcher = new Agent({
     connect: { lookup: guardedLookup as never },
     connectTimeout: Math.min(timeoutMs, 10_000),

@@ -9,14 +9,25 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { type AuroraApp, registerAccountsRoutes, registerAuthentication } from '../../features/accounts/index.js';
-import { registerIntegrationRoutes, registerWebhookRoutes } from '../../features/alerts/index.js';
+import {
+  registerApprovalRoutes,
+  registerLlmRoutes,
+  registerMcpEndpoint,
+  registerMcpServerRoutes,
+} from '../../features/agent/index.js';
+import { registerAlertRoutes, registerIntegrationRoutes, registerWebhookRoutes } from '../../features/alerts/index.js';
+import { registerChatRoutes, registerChatWebSocket } from '../../features/chat/index.js';
+import { registerConnectorRoutes } from '../../features/connectors/index.js';
 import { registerIncidentRoutes } from '../../features/incidents/index.js';
+import { registerInvestigationRoutes } from '../../features/investigations/index.js';
+import { registerKnowledgeRoutes } from '../../features/knowledge/index.js';
+import { registerNotificationRoutes } from '../../features/notifications/index.js';
 import { installEventStreams } from '../../platform/http/server-sent-events.js';
 import type { Platform } from '../../platform/platform.js';
 import { registerHealthRoutes } from '../health.routes.js';
 import type { Services } from '../services.js';
-import { landingPage } from './landing-page.js';
 import { problemFor, sendProblem } from './problem-details.js';
+import { registerWebUi } from './web-ui.js';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -133,13 +144,43 @@ export async function buildHttpServer(platform: Platform, services: Services): P
   });
 
   registerIntegrationRoutes(app, services.integrations);
+  registerAlertRoutes(app, services.intake);
   registerWebhookRoutes(app, services.intake, { bodyLimitBytes: config.server.bodyLimitBytes });
   registerIncidentRoutes(app, services.incidents, platform.events);
+  registerInvestigationRoutes(app, services.investigations);
+  registerNotificationRoutes(app, services.notifications);
+  registerConnectorRoutes(app, {
+    connectors: services.connectors,
+    accounts: services.accounts,
+    events: platform.events,
+    rateLimiters: platform.rateLimiters,
+    rateLimitPerMinute: config.connectors.rateLimitPerMinute,
+  });
+  registerKnowledgeRoutes(app, services.knowledge, {
+    events: platform.events,
+    maxFileBytes: config.knowledge.maxFileBytes,
+  });
+  registerApprovalRoutes(app, services.agent.approvals);
+  registerLlmRoutes(app, services.agent.models, services.agent.usage);
+  registerMcpServerRoutes(app, services.agent.mcpServers);
+  registerMcpEndpoint(app, {
+    tools: () => services.agent.endpointTools,
+    audit: platform.audit,
+    logger: platform.logger,
+    version: '0.1.0',
+  });
+  registerChatRoutes(app, services.chat, services.webSocketTickets);
+  await registerChatWebSocket(app, {
+    chat: services.chat,
+    approvals: services.agent.approvals,
+    accounts: services.accounts,
+    tickets: services.webSocketTickets,
+    logger: platform.logger,
+    shutdownTimeoutMs: Math.min(config.server.shutdownTimeoutMs, 10_000),
+  });
 
   app.get(openApiPath, { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(landingPage()),
-  );
+  await registerWebUi(app);
 
   return app;
 }

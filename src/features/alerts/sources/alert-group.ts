@@ -12,7 +12,6 @@ import {
   requireArray,
   requireRecord,
   safeUrl,
-  storableJson,
   toStringRecord,
 } from './normalize.js';
 import { environmentFromLabels, serviceFromLabels } from './service.js';
@@ -32,31 +31,11 @@ export interface AlertGroupOptions {
   extraAnnotations?(alert: Record<string, unknown>): Record<string, string>;
 }
 
-const groupFieldNames = [
-  'version',
-  'groupKey',
-  'truncatedAlerts',
-  'status',
-  'receiver',
-  'groupLabels',
-  'commonLabels',
-  'commonAnnotations',
-  'externalURL',
-  'orgId',
-  'title',
-  'state',
-  'message',
-] as const;
-
 export function parseAlertGroup(body: unknown, context: ParseContext, options: AlertGroupOptions): ParsedDelivery {
   const group = requireRecord(body, 'body');
   const alertItems = requireArray(group.alerts, 'alerts');
   const groupStatus = readStatus(group.status);
   const groupKey = cleanLine(group.groupKey, limits.groupKey);
-  const groupFields: Record<string, unknown> = {};
-  for (const name of groupFieldNames) {
-    if (name in group) groupFields[name] = group[name];
-  }
 
   const alerts = alertItems.map((item, index): NormalizedAlert => {
     const path = `alerts[${index}]`;
@@ -100,7 +79,6 @@ export function parseAlertGroup(body: unknown, context: ParseContext, options: A
       endsAt: status === 'resolved' ? timestampOr(alert.endsAt, context.receivedAt) : null,
       links: compactLinks({ ...sharedLinks, ...definedOnly(options.links(alert, group, labels)) }),
       groupKey,
-      raw: storableJson({ ...groupFields, alerts: [alert] }),
     };
   });
   return { alerts, deliveryId: null };

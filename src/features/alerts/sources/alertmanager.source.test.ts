@@ -50,17 +50,6 @@ describe('parseAlertmanager', () => {
     });
   });
 
-  it('keeps the group fields with each alert in raw, as a one-alert payload', () => {
-    const body = loadAlertFixture('alertmanager-multi.json') as { alerts: unknown[] };
-    const { alerts } = parseAlertmanager(body, context);
-    expect(alerts[1]?.raw).toMatchObject({
-      receiver: 'aurora',
-      version: '4',
-      externalURL: 'https://alertmanager.example.com/',
-      alerts: [body.alerts[1]],
-    });
-  });
-
   it('resolves with the endsAt Alertmanager sent', () => {
     const [alert] = parseAlertmanager(loadAlertFixture('alertmanager-resolved.json'), context).alerts;
     expect(alert?.status).toBe('resolved');

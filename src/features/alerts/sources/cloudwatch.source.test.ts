@@ -52,7 +52,6 @@ describe('parseCloudWatch', () => {
       threshold: '80',
     });
     expect(alert?.annotations.new_state_reason).toMatch(/^Threshold Crossed: 2 out of the last 2 datapoints/);
-    expect(alert?.raw).toMatchObject({ Type: 'Notification', Message: { AlarmName: 'checkout-api-high-cpu' } });
   });
 
   it('resolves on OK and honours a severity hint in the description', () => {

@@ -13,7 +13,6 @@ import {
   recordOrEmpty,
   requireRecord,
   scalarText,
-  storableJson,
 } from './normalize.js';
 import { environmentFromName, serviceFromDimensions } from './service.js';
 import { severityFromPriority, severityFromWord } from './severity.js';
@@ -140,7 +139,6 @@ export function parseCloudWatch(body: unknown, context: ParseContext): ParsedDel
         endsAt: status === 'resolved' ? (changedAt ?? new Date(context.receivedAt.getTime())) : null,
         links: compactLinks({ generator: consoleUrl(alarmArn, alarmName) }),
         groupKey: null,
-        raw: storableJson({ ...envelope, Message: alarm }),
       },
     ],
     deliveryId: messageId,

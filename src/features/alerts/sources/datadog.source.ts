@@ -11,7 +11,6 @@ import {
   recordOrEmpty,
   requireRecord,
   safeUrl,
-  storableJson,
   tagsToRecord,
   templateValue,
 } from './normalize.js';
@@ -154,7 +153,6 @@ export function parseDatadog(body: unknown, context: ParseContext): ParsedDelive
             : null,
         links: compactLinks({ generator: firstOf(safeUrl(payload.link), linkInBody?.url) ?? undefined }),
         groupKey: monitorId === null ? null : `datadog:monitor:${monitorId}`,
-        raw: storableJson(payload),
       },
     ],
     deliveryId: templateValue(payload.id, limits.identifier),

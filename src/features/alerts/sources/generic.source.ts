@@ -18,7 +18,6 @@ import {
   recordOrEmpty,
   requireRecord,
   safeUrl,
-  storableJson,
   toStringRecord,
 } from './normalize.js';
 import { environmentFromLabels, serviceFromLabels } from './service.js';
@@ -163,7 +162,6 @@ function parseOne(
       silence: safeUrl(links.silence),
     }),
     groupKey: cleanLine(alert.groupKey, limits.groupKey),
-    raw: storableJson(alert),
   };
 }
 

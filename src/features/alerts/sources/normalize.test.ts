@@ -5,7 +5,6 @@ import {
   limits,
   readTags,
   safeUrl,
-  storableJson,
   tagsToRecord,
   toStringRecord,
   truncate,
@@ -53,24 +52,6 @@ describe('text cleaning', () => {
       monitor: '',
     });
     expect(readTags(['a:b', 3, null, { x: 1 }])).toEqual(['a:b', '3']);
-  });
-});
-
-describe('storableJson', () => {
-  it('copies JSON as-is when PostgreSQL jsonb can store it', () => {
-    const value = { a: [1, 'two', null, true, { b: 'é💥' }], __proto__: 'kept' };
-    const copy = storableJson(JSON.parse(JSON.stringify(value)));
-    expect(JSON.stringify(copy)).toBe(JSON.stringify(JSON.parse(JSON.stringify(value))));
-    expect(copy).not.toBe(value);
-  });
-
-  it('replaces what jsonb rejects and bounds nesting without recursion', () => {
-    let deep: unknown = 'bottom';
-    for (let level = 0; level < 100_000; level += 1) deep = [deep];
-    const copy = storableJson({ nul: 'a\u0000b', lone: 'x\ud800y', [`k\u0000`]: Number.NaN, deep, skip: undefined });
-    expect(copy).toMatchObject({ nul: 'a\ufffdb', lone: 'x\ufffdy', 'k\ufffd': null });
-    expect(Object.keys(copy as object)).not.toContain('skip');
-    expect(JSON.stringify(copy)).toContain('[nested too deep]');
   });
 });
 

@@ -10,7 +10,6 @@ import {
   readTags,
   recordOrEmpty,
   requireRecord,
-  storableJson,
   tagsToRecord,
   toStringRecord,
 } from './normalize.js';
@@ -109,7 +108,6 @@ export function parseOpsgenie(body: unknown, context: ParseContext): ParsedDeliv
         endsAt: status === 'resolved' ? (updatedAt ?? new Date(context.receivedAt.getTime())) : null,
         links: {},
         groupKey: null,
-        raw: storableJson(payload),
       },
     ],
     deliveryId: updatedAtText === null ? null : `${alertId}:${action}:${updatedAtText}`.slice(0, 512),

@@ -12,7 +12,6 @@ import {
   recordOrEmpty,
   requireRecord,
   safeUrl,
-  storableJson,
 } from './normalize.js';
 import { severityFromPriority } from './severity.js';
 
@@ -112,7 +111,6 @@ export function parsePagerDuty(body: unknown, context: ParseContext): ParsedDeli
         endsAt: status === 'resolved' ? (occurredAt ?? new Date(context.receivedAt.getTime())) : null,
         links: compactLinks({ generator: safeUrl(data.html_url) }),
         groupKey: null,
-        raw: storableJson(payload),
       },
     ],
     deliveryId,

@@ -50,27 +50,10 @@ function problemWithAlert(alert: NormalizedAlert, source: AlertSource): string |
       }
     }
   }
-  const rawJson = JSON.stringify(alert.raw);
-  // jsonb rejects \u0000 and unpaired surrogates; JSON.stringify writes both as escapes, well-formed text as-is.
-  if (rawJson === undefined || /\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(rawJson)) return 'raw is not storable';
-  if (depthOf(alert.raw) > 33) return 'raw nests too deep';
   for (const [name, link] of Object.entries(alert.links)) {
     if (typeof link !== 'string' || !/^https?:\/\//i.test(link) || link.length > 4_096) return `links.${name}`;
   }
   return null;
-}
-
-function depthOf(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    deepest = Math.max(deepest, depth);
-    if (typeof current === 'object' && current !== null) {
-      for (const child of Object.values(current)) stack.push([child, depth + 1]);
-    }
-  }
-  return deepest;
 }
 
 function problemWithDelivery(result: ParsedDelivery, source: AlertSource): string | null {

@@ -14,7 +14,6 @@ import {
   requireRecord,
   safeUrl,
   scalarText,
-  storableJson,
 } from './normalize.js';
 import { severityFromWord } from './severity.js';
 
@@ -71,7 +70,7 @@ export function parseSentry(body: unknown, context: ParseContext): ParsedDeliver
     case 'event_alert':
       return parseEventAlert(payload, requireRecord(data.event, 'data.event'), context);
     case 'issue':
-      return parseIssue(payload, action, requireRecord(data.issue, 'data.issue'), context);
+      return parseIssue(action, requireRecord(data.issue, 'data.issue'), context);
     case 'metric_alert':
       return parseMetricAlert(payload, action, requireRecord(data.metric_alert, 'data.metric_alert'), context);
   }
@@ -143,7 +142,6 @@ function parseEventAlert(
     endsAt: null,
     links: compactLinks({ generator: firstOf(safeUrl(event.web_url), safeUrl(event.issue_url)) ?? undefined }),
     groupKey: null,
-    raw: storableJson(payload),
   };
   return {
     alerts: [alert],
@@ -151,12 +149,7 @@ function parseEventAlert(
   };
 }
 
-function parseIssue(
-  payload: Record<string, unknown>,
-  action: string,
-  issue: Record<string, unknown>,
-  context: ParseContext,
-): ParsedDelivery {
+function parseIssue(action: string, issue: Record<string, unknown>, context: ParseContext): ParsedDelivery {
   const issueId = cleanLine(issue.id, limits.identifier);
   if (issueId === null) fail('data.issue.id');
   const issueStatus = cleanLine(issue.status, 40)?.toLowerCase() ?? null;
@@ -205,7 +198,6 @@ function parseIssue(
         endsAt: status === 'resolved' ? new Date(context.receivedAt.getTime()) : null,
         links: compactLinks({ generator: firstOf(safeUrl(issue.permalink), safeUrl(issue.web_url)) ?? undefined }),
         groupKey: null,
-        raw: storableJson(payload),
       },
     ],
     deliveryId: null,
@@ -279,7 +271,6 @@ function parseMetricAlert(
         endsAt: status === 'resolved' ? timestampOr(metricAlert.date_closed, context.receivedAt) : null,
         links: compactLinks({ generator: safeUrl(data.web_url) }),
         groupKey: ruleId === null ? null : `sentry:alert_rule:${ruleId}`,
-        raw: storableJson(payload),
       },
     ],
     deliveryId: null,

@@ -1,0 +1,5 @@
+export { registerChatRoutes } from './chat.routes.js';
+export { type ChatMessageView, type ChatOptions, ChatService, type ChatSessionView } from './chat.service.js';
+export { maxFrameBytes, registerChatWebSocket, unauthenticatedCloseCode } from './chat.websocket.js';
+export type { ClientFrame, RunFrame, ServerFrame } from './chat-frames.js';
+export { WebSocketTickets } from './ws-tickets.js';

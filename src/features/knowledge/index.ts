@@ -1,0 +1,18 @@
+export { registerKnowledgeRoutes, searchResultSchema } from './knowledge.routes.js';
+export { type DocumentKind, documentKinds, type MemoryKind, memoryKinds } from './knowledge.schema.js';
+export {
+  type DocumentView,
+  KnowledgeService,
+  type MemoryInput,
+  reciprocalRankFusion,
+  type SearchResponse,
+  type SearchResult,
+} from './knowledge.service.js';
+export {
+  type Citation,
+  citationFor,
+  type KnowledgeSearchInput,
+  type KnowledgeSearchOutput,
+  knowledgeSearchTool,
+  runKnowledgeSearch,
+} from './knowledge-search.tool.js';

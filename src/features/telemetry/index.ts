@@ -1,0 +1,65 @@
+export { type AuroraAlertSignalsOptions, auroraAlertSignals } from './aurora-alerts/aurora-alert-signals.js';
+export { type GitHubChangesOptions, type GitHubRepositoryMapping, gitHubChanges } from './github/github-changes.js';
+export { type KubernetesTelemetryOptions, kubernetesTelemetry } from './kubernetes/kubernetes-telemetry.js';
+export {
+  defaultPrometheusSignals,
+  type PrometheusMetricsOptions,
+  prometheusMetrics,
+  promqlString,
+} from './prometheus/prometheus-metrics.js';
+export {
+  type RootCauseCategory,
+  redHerringKinds,
+  rootCauseCategories,
+  scenarioFileSchema,
+} from './scenario/scenario-format.js';
+export {
+  findScenarioDirectories,
+  loadScenario,
+  type Scenario,
+  type ScenarioExpectation,
+} from './scenario/scenario-loader.js';
+export { scenarioTelemetry } from './scenario/scenario-telemetry.js';
+export {
+  type AlertSignal,
+  type AlertSignalsPort,
+  type AlertSignalsQuery,
+  alertSignalSchema,
+  type ChangeKind,
+  type ChangeRecord,
+  type ChangesPort,
+  type ChangesQuery,
+  changeKinds,
+  changeRecordSchema,
+  combineChanges,
+  inWindow,
+  type KubernetesEvent,
+  type KubernetesPort,
+  kubernetesEventSchema,
+  type LogLevel,
+  type LogRecord,
+  type LogsPort,
+  type LogsQuery,
+  levelRank,
+  logLevels,
+  logRecordSchema,
+  type MetricSeries,
+  type MetricsPort,
+  type MetricsQuery,
+  metricSeriesSchema,
+  neighboursIn,
+  type PodState,
+  type PortCallOptions,
+  podStateSchema,
+  type RolloutRevision,
+  type TelemetrySources,
+  type TimeWindow,
+  type TopologyGraph,
+  type TopologyNeighbours,
+  type TopologyPort,
+  type TopologyService,
+  topologyGraphSchema,
+  type WorkloadQuery,
+  type WorkloadState,
+  workloadStateSchema,
+} from './telemetry.model.js';
