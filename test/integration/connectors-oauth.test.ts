@@ -8,6 +8,7 @@ import {
   startTestApplication,
   type TestApplication,
   type TestOrganization,
+  tablesContaining,
 } from '../support/application.js';
 import { ProviderApisStandIn } from '../support/provider-apis-stand-in.js';
 import { VaultStandIn } from '../support/vault-stand-in.js';
@@ -313,20 +314,3 @@ describe('GCP OAuth 2.0 connection flow (oauth2-mock-server)', () => {
     ).rejects.toThrow('Secret not found');
   });
 });
-
-/** Tables (every schema Aurora owns) with a row whose text form contains `needle`. */
-async function tablesContaining(app: TestApplication, needle: string): Promise<string[]> {
-  const tables = await app.platform.database.query<{ schema: string; name: string }>(
-    `select table_schema as schema, table_name as name from information_schema.tables
-      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-  );
-  const hits: string[] = [];
-  for (const table of tables) {
-    const rows = await app.platform.database.query<{ count: number }>(
-      `select count(*)::int as count from "${table.schema}"."${table.name}" t where position($1 in t::text) > 0`,
-      [needle],
-    );
-    if ((rows[0]?.count ?? 0) > 0) hits.push(`${table.schema}.${table.name}`);
-  }
-  return hits;
-}

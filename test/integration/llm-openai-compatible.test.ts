@@ -7,27 +7,11 @@ import {
   startTestApplication,
   type TestApplication,
   type TestOrganization,
+  tablesContaining,
 } from '../support/application.js';
 import { ChatClient } from '../support/chat-client.js';
 import { capturingLogger } from '../support/logger.js';
 import { OpenAiCompatibleStandIn } from '../support/openai-compatible-stand-in.js';
-
-/** Tables (any schema Aurora owns) with a row whose text form contains `needle`. */
-async function tablesContaining(app: TestApplication, needle: string): Promise<string[]> {
-  const tables = await app.platform.database.query<{ schema: string; name: string }>(
-    `select table_schema as schema, table_name as name from information_schema.tables
-      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-  );
-  const hits: string[] = [];
-  for (const table of tables) {
-    const [row] = await app.platform.database.query<{ count: number }>(
-      `select count(*)::int as count from "${table.schema}"."${table.name}" t where position($1 in t::text) > 0`,
-      [needle],
-    );
-    if ((row?.count ?? 0) > 0) hits.push(`${table.schema}.${table.name}`);
-  }
-  return hits;
-}
 
 /**
  * The real provider path: LLM_PROVIDER=openai-compatible pointed at a local stand-in that streams Chat

@@ -7,29 +7,13 @@ import {
   startTestApplication,
   type TestApplication,
   type TestOrganization,
+  tablesContaining,
 } from '../support/application.js';
 import { capturingLogger } from '../support/logger.js';
 import { SmtpTestServer, WebhookReceiverStandIn } from '../support/notification-endpoints-stand-in.js';
 import { SlackStandIn } from '../support/slack-stand-in.js';
 
 const settingsPath = '/api/v1/settings/notifications';
-
-/** Tables (any schema) with a row whose text form contains `needle`. */
-async function tablesContaining(app: TestApplication, needle: string): Promise<string[]> {
-  const tables = await app.platform.database.query<{ schema: string; name: string }>(
-    `select table_schema as schema, table_name as name from information_schema.tables
-      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-  );
-  const hits: string[] = [];
-  for (const table of tables) {
-    const rows = await app.platform.database.query<{ count: number }>(
-      `select count(*)::int as count from "${table.schema}"."${table.name}" t where position($1 in t::text) > 0`,
-      [needle],
-    );
-    if ((rows[0]?.count ?? 0) > 0) hits.push(`${table.schema}.${table.name}`);
-  }
-  return hits;
-}
 
 describe('notification settings', () => {
   let app: TestApplication;

@@ -1,26 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretRedactor } from '../../src/platform/logger/secret-redactor.js';
-import { api, createTestOrganization, startTestApplication, type TestApplication } from '../support/application.js';
+import {
+  api,
+  createTestOrganization,
+  startTestApplication,
+  type TestApplication,
+  tablesContaining,
+} from '../support/application.js';
 import { capturingLogger } from '../support/logger.js';
 import { VaultStandIn } from '../support/vault-stand-in.js';
-
-/** Counts rows, in every table of every schema Aurora owns, whose text form contains `needle`. */
-async function tablesContaining(app: TestApplication, needle: string): Promise<string[]> {
-  const tables = await app.platform.database.query<{ schema: string; name: string }>(
-    `select table_schema as schema, table_name as name from information_schema.tables
-      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-  );
-  const hits: string[] = [];
-  for (const table of tables) {
-    const rows = await app.platform.database.query<{ count: number }>(
-      `select count(*)::int as count from "${table.schema}"."${table.name}" t where position($1 in t::text) > 0`,
-      [needle],
-    );
-    if ((rows[0]?.count ?? 0) > 0) hits.push(`${table.schema}.${table.name}`);
-  }
-  return hits;
-}
 
 describe('a stored secret never reaches the database or the logs', () => {
   let app: TestApplication | undefined;

@@ -176,3 +176,23 @@ export async function api<Body = any>(
   if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
   return { status: response.status, headers: response.headers, body: parsed as Body, text };
 }
+
+/** Tables (every schema Aurora owns) with a row whose text form contains `needle`: where a secret must never be. */
+export async function tablesContaining(
+  app: { platform: TestApplication['platform'] },
+  needle: string,
+): Promise<string[]> {
+  const tables = await app.platform.database.query<{ schema: string; name: string }>(
+    `select table_schema as schema, table_name as name from information_schema.tables
+      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+  );
+  const hits: string[] = [];
+  for (const table of tables) {
+    const rows = await app.platform.database.query<{ count: number }>(
+      `select count(*)::int as count from "${table.schema}"."${table.name}" t where position($1 in t::text) > 0`,
+      [needle],
+    );
+    if ((rows[0]?.count ?? 0) > 0) hits.push(`${table.schema}.${table.name}`);
+  }
+  return hits;
+}
