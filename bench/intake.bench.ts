@@ -511,7 +511,13 @@ async function runAurora(backend: 'pglite' | 'postgres', connections: number, co
     server = await startAndProbe({
       command: process.execPath,
       // BENCH_INTAKE_NODE_ARGS adds Node options to the Aurora server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-      args: [...(process.env.BENCH_INTAKE_NODE_ARGS ?? '').split(' ').filter(Boolean), auroraBin, 'start'],
+      // BENCH_INTAKE_ROLES (e.g. "api,scheduler") leaves out the worker, whose investigations compete for the CPU.
+      args: [
+        ...(process.env.BENCH_INTAKE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        auroraBin,
+        'start',
+        ...(process.env.BENCH_INTAKE_ROLES ? ['--role', process.env.BENCH_INTAKE_ROLES] : []),
+      ],
       env,
       probePath: '/readyz',
       listeningPattern: auroraListeningPattern,
