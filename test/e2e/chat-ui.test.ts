@@ -12,29 +12,12 @@ import {
   type TestApplication,
   type TestOrganization,
 } from '../support/application.js';
-import {
-  accessibilityViolations,
-  chromiumAvailable,
-  endToEndTitle,
-  launchChromium,
-  newContext,
-  screenshot,
-  signIn,
-} from '../support/browser.js';
+import { capture, chromiumAvailable, endToEndTitle, launchChromium, newContext, signIn } from '../support/browser.js';
 import { ChatClient } from '../support/chat-client.js';
 import { OpenAiCompatibleStandIn } from '../support/openai-compatible-stand-in.js';
 import { ProviderApisStandIn } from '../support/provider-apis-stand-in.js';
 import { ScriptedModel } from '../support/scripted-model.js';
 import { tcpProxy } from '../support/tcp-proxy.js';
-
-/** Saves the page as a test artifact and checks it with axe-core: no critical or serious WCAG violation. */
-async function capture(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect({ page: name, violations: await accessibilityViolations(page, 'serious') }).toEqual({
-    page: name,
-    violations: [],
-  });
-}
 
 /**
  * A stand-in for Prometheus's HTTP API (only GET /api/v1/status/buildinfo, as documented in Prometheus's

@@ -9,15 +9,7 @@ import {
   type TestApplication,
   type TestOrganization,
 } from '../support/application.js';
-import {
-  accessibilityViolations,
-  chromiumAvailable,
-  endToEndTitle,
-  launchChromium,
-  newContext,
-  screenshot,
-  signIn,
-} from '../support/browser.js';
+import { capture, chromiumAvailable, endToEndTitle, launchChromium, newContext, signIn } from '../support/browser.js';
 import { deliverScenarioAlert, waitForInvestigation } from '../support/investigations.js';
 
 /**
@@ -28,15 +20,6 @@ import { deliverScenarioAlert, waitForInvestigation } from '../support/investiga
  */
 
 const scenarioName = 'deploy-checkout-bad-release';
-
-/** Saves the page as a test artifact and checks it with axe-core: no critical or serious WCAG violation. */
-async function capture(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect({ page: name, violations: await accessibilityViolations(page, 'serious') }).toEqual({
-    page: name,
-    violations: [],
-  });
-}
 
 /**
  * Records every value `attribute` takes on elements matching `selector`, from now on (a MutationObserver in the

@@ -11,27 +11,10 @@ import {
   type TestApplication,
   type TestOrganization,
 } from '../support/application.js';
-import {
-  accessibilityViolations,
-  chromiumAvailable,
-  endToEndTitle,
-  launchChromium,
-  newContext,
-  screenshot,
-  signIn,
-} from '../support/browser.js';
+import { capture, chromiumAvailable, endToEndTitle, launchChromium, newContext, signIn } from '../support/browser.js';
 import { waitForInvestigation } from '../support/investigations.js';
 
 const run = promisify(execFile);
-
-/** Saves the page as a test artifact and checks it with axe-core: no critical or serious WCAG violation. */
-async function capture(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect({ page: name, violations: await accessibilityViolations(page, 'serious') }).toEqual({
-    page: name,
-    violations: [],
-  });
-}
 
 /** An Alertmanager integration of `org`, and a function that delivers alerts to it over real HTTP. */
 async function alertmanagerHook(app: TestApplication, org: TestOrganization) {

@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuroraApp } from '../../src/features/accounts/index.js';
@@ -43,6 +45,40 @@ describe('web UI serving', () => {
     expect(response.headers.get('content-type')).toContain('javascript');
     expect(response.headers.get('cache-control')).toMatch(/max-age=31536000.*immutable/);
     expect((await api(app, 'GET', '/assets/missing-0000.js')).status).toBe(404);
+  });
+
+  it('sends the bundles Brotli- or gzip-compressed when the browser accepts it, and plain otherwise', async () => {
+    const script = readdirSync(assets).find((name) => /^index-.+\.js$/.test(name))!;
+    const original = readFileSync(join(assets, script));
+    const fetchRaw = (acceptEncoding: string) =>
+      new Promise<{ encoding?: string; vary?: string; body: Buffer }>((resolve, reject) => {
+        // node:http rather than fetch: fetch would decompress and hide what was on the wire.
+        get(`${app.url}/assets/${script}`, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              encoding: response.headers['content-encoding'],
+              vary: response.headers.vary,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        }).on('error', reject);
+      });
+
+    const brotli = await fetchRaw('gzip, deflate, br');
+    expect(brotli.encoding).toBe('br');
+    expect(brotli.vary).toMatch(/accept-encoding/i);
+    expect(brotli.body.length).toBeLessThan(original.length / 2);
+    expect(brotliDecompressSync(brotli.body).equals(original)).toBe(true);
+
+    const gzip = await fetchRaw('gzip');
+    expect(gzip.encoding).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(original)).toBe(true);
+
+    const plain = await fetchRaw('identity');
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.body.equals(original)).toBe(true);
   });
 
   it('never answers server paths with the shell', async () => {

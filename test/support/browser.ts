@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { defaultWebUiDirectory } from '../../src/server/http/web-ui.js';
 import { systemPackageAvailable } from './system-packages.js';
 
@@ -113,4 +114,13 @@ export async function accessibilityViolations(
       help: violation.help,
       targets: violation.nodes.map((node) => node.target.join(' ')),
     }));
+}
+
+/** Saves the page as a test artifact and checks it with axe-core: no critical or serious WCAG violation. */
+export async function capture(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect({ page: name, violations: await accessibilityViolations(page, 'serious') }).toEqual({
+    page: name,
+    violations: [],
+  });
 }
