@@ -101,6 +101,8 @@ interface RunObservation {
   /** Receive time of each token, by index. */
   receivedAt: Float64Array;
   tokens: number;
+  /** text.delta frames received (a frame may carry several tokens). */
+  frames: number;
   status?: string;
   errors: string[];
 }
@@ -118,6 +120,7 @@ class BenchClient {
       const frame = JSON.parse(String(data)) as Record<string, unknown>;
       const run = this.observation;
       if (frame.type === 'text.delta' && run) {
+        run.frames++;
         for (const match of String(frame.delta).matchAll(/t(\d+)/g)) {
           const index = Number(match[1]);
           if (index < run.receivedAt.length) {
@@ -171,6 +174,7 @@ class BenchClient {
       lastDeltaAt: 0,
       receivedAt: new Float64Array(tokens),
       tokens: 0,
+      frames: 0,
       errors: [],
     };
     this.observation = observation;
@@ -225,6 +229,8 @@ interface LoadResult {
   cpuPerWall: number;
   latency: ReturnType<typeof summarize>;
   ttft: ReturnType<typeof summarize>;
+  /** text.delta frames per run (200 tokens each). */
+  frames: ReturnType<typeof summarize>;
 }
 
 async function concurrentLoad(
@@ -257,6 +263,7 @@ async function concurrentLoad(
   for (const { client } of prepared) client.close();
   const latencies: number[] = [];
   const ttft: number[] = [];
+  const frames: number[] = [];
   let failures = 0;
   let missing = 0;
   const failureSamples: string[] = [];
@@ -270,6 +277,7 @@ async function concurrentLoad(
       continue;
     }
     missing += plan.tokens - observation.tokens;
+    frames.push(observation.frames);
     if (!trace) continue;
     ttft.push(observation.firstDeltaAt - observation.sentAt);
     for (let index = 0; index < plan.tokens; index++) {
@@ -287,6 +295,7 @@ async function concurrentLoad(
     cpuPerWall: (cpu.user + cpu.system) / 1e6 / wallSeconds,
     latency: summarize(latencies),
     ttft: summarize(ttft),
+    frames: summarize(frames),
   };
 }
 
@@ -397,9 +406,9 @@ export const chatSuite: Suite = {
         method: [
           'Aurora runs in this process (api role only, embedded PGlite, a fresh data dir) with the scripted model injected through serviceOverrides.languageModel; clients are real WebSockets (ws) to /ws on 127.0.0.1, also in this process, so client work (JSON parsing) is counted in the figures, on the same event loop as the server.',
           'The scripted model emits one text delta per token on a fixed schedule: token i is due firstTokenMs + i / rate after the server calls the model; model and clients read the same clock (performance.now()).',
-          `Time to first token: ${ttftRuns} sequential runs (after 5 warm-up runs), each on a new connection and session, model first-token delay 20 ms. Client TTFT = first text.delta received − message.send sent; the model's own delay = first token emitted − model called; server overhead = the difference (before the model: storing the message, loading history, selecting tools, building the prompt; after: AI SDK stream, run hub, WebSocket frame, client parse).`,
-          `Throughput: ${throughputRuns} runs of ${throughputPlan.tokens.toLocaleString('en-US')} tokens, the model pacing ${throughputPlan.rate.toLocaleString('en-US')} tokens/s; delivered rate = tokens / (last token received − first token emitted by the model). Also 3 runs with the model unpaced (no waits), for the ceiling.`,
-          `Concurrency: ${sessions} WebSocket connections, one session each, all sending at once; each run streams 200 tokens (model first-token delay 20 ms) at 50 tokens/s (a typical LLM) and, separately, at 100 tokens/s. Delta latency = token received by its client − token emitted by the model. A run counts as an error if it does not finish "completed", or an error frame arrives. CPU s / wall s is this process's CPU time over the load's wall time (2 would be both cores).`,
+          `Time to first token: ${ttftRuns} sequential runs (after 5 warm-up runs), each on a new connection and session, model first-token delay 20 ms. Client TTFT = first text.delta received − message.send sent; the model's own delay = first token emitted − model called; server overhead = the difference (before the model: reading the session and its history, selecting tools, building the prompt, the AI SDK's prompt validation; the user's message and the run row are written while the model answers; after: AI SDK stream, run hub, WebSocket frame, client parse).`,
+          `Throughput: ${throughputRuns} runs of ${throughputPlan.tokens.toLocaleString('en-US')} tokens, the model pacing ${throughputPlan.rate.toLocaleString('en-US')} tokens/s; delivered rate = tokens / (last token received − first token emitted by the model). Also 3 runs with the model unpaced (no waits), for the ceiling: its tokens arrive back to back, so Aurora merges them into few parts and frames, and the figure is far above what any paced model produces.`,
+          `Concurrency: ${sessions} WebSocket connections, one session each, all sending at once; each run streams 200 tokens (model first-token delay 20 ms) at 50 tokens/s (a typical LLM) and, separately, at 100 tokens/s. Delta latency = token received by its client − token emitted by the model. A run counts as an error if it does not finish "completed", or an error frame arrives. CPU s / wall s is this process's CPU time over the load's wall time (2 would be both cores). frames/run counts the text.delta frames a client got for its 200 tokens (a run's text of one event-loop turn is one frame).`,
         ],
         tables: [
           {
@@ -469,6 +478,7 @@ export const chatSuite: Suite = {
               'delta p99',
               'delta max',
               'TTFT p99',
+              'frames/run p50',
             ],
             rows: loads.map((load) => [
               String(load.rate),
@@ -482,6 +492,7 @@ export const chatSuite: Suite = {
               ms(load.latency.p99),
               ms(load.latency.max),
               ms(load.ttft.p99),
+              String(Math.round(load.frames.p50)),
             ]),
           },
         ],
@@ -503,6 +514,7 @@ export const chatSuite: Suite = {
             cpuSecondsPerWallSecond: round1(load.cpuPerWall),
             deltaLatencyMs: roundSummary(load.latency),
             ttftMs: roundSummary(load.ttft),
+            textDeltaFramesPerRun: roundSummary(load.frames, 0),
           })),
           socketErrors,
         },

@@ -32,7 +32,7 @@ const numberFromEnvironment = (name: string, fallback: number) => {
 };
 const warmupSeconds = numberFromEnvironment('BENCH_INTAKE_WARMUP_SECONDS', 5);
 const measureSeconds = numberFromEnvironment('BENCH_INTAKE_SECONDS', 20);
-const connectionCounts = (process.env.BENCH_INTAKE_CONNECTIONS ?? '10,50')
+const connectionCounts = (process.env.BENCH_INTAKE_CONNECTIONS ?? '10,25,50')
   .split(',')
   .map(Number)
   .filter((count) => Number.isInteger(count) && count > 0);
@@ -654,7 +654,12 @@ export const intakeSuite: Suite = {
   name: 'intake',
   title: 'Alert intake throughput (Alertmanager webhooks)',
   async run(context): Promise<SuiteResult> {
-    const backends: Array<'pglite' | 'postgres'> = context.databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+    // BENCH_INTAKE_BACKENDS (e.g. "postgres") measures fewer backends in a trial run.
+    const backends = (['pglite', 'postgres'] as const).filter(
+      (backend) =>
+        (backend === 'pglite' || context.databaseUrl) &&
+        (process.env.BENCH_INTAKE_BACKENDS ?? 'pglite,postgres').split(',').includes(backend),
+    );
     const postgresVersion = context.databaseUrl ? await postgresServerVersion(context.databaseUrl) : undefined;
     const code = codeUnderTest();
     const runs: RunFigures[] = [];

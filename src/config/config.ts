@@ -196,6 +196,9 @@ export const environmentSchema = z.object({
   AURORA_KB_CHUNK_TOKENS: z.coerce.number().int().min(50).max(8_000).default(500),
   AURORA_KB_CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).max(4_000).default(50),
   AURORA_KB_HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(1_000).default(100),
+  AURORA_KB_HNSW_M: z.coerce.number().int().min(2).max(100).default(16),
+  AURORA_KB_HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1_000).default(64),
+  AURORA_KB_CONVERSATION_IDLE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),
   AURORA_URL: optionalString.pipe(z.url().optional()),
   AURORA_TOKEN: optionalString,
 
@@ -319,6 +322,11 @@ export interface KnowledgeConfig {
   chunkOverlapTokens: number;
   /** pgvector's hnsw.ef_search for knowledge queries (recall against speed). */
   hnswEfSearch: number;
+  /** HNSW build parameters; a change builds a new index on next use and drops the old one. */
+  hnswM: number;
+  hnswEfConstruction: number;
+  /** A chat conversation idle this long after its last activity is indexed as `conversation` memory; 0: never. */
+  conversationIdleMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -361,6 +369,9 @@ export function loadConfig(environment?: Record<string, string | undefined>, opt
   if (env.AURORA_KB_CHUNK_OVERLAP_TOKENS >= env.AURORA_KB_CHUNK_TOKENS) {
     problems.push('AURORA_KB_CHUNK_OVERLAP_TOKENS: must be smaller than AURORA_KB_CHUNK_TOKENS');
   }
+  if (env.AURORA_KB_HNSW_EF_CONSTRUCTION < 2 * env.AURORA_KB_HNSW_M) {
+    problems.push('AURORA_KB_HNSW_EF_CONSTRUCTION: must be at least twice AURORA_KB_HNSW_M (a pgvector rule)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -400,6 +411,9 @@ export function loadConfig(environment?: Record<string, string | undefined>, opt
       chunkTokens: env.AURORA_KB_CHUNK_TOKENS,
       chunkOverlapTokens: env.AURORA_KB_CHUNK_OVERLAP_TOKENS,
       hnswEfSearch: env.AURORA_KB_HNSW_EF_SEARCH,
+      hnswM: env.AURORA_KB_HNSW_M,
+      hnswEfConstruction: env.AURORA_KB_HNSW_EF_CONSTRUCTION,
+      conversationIdleMinutes: env.AURORA_KB_CONVERSATION_IDLE_MINUTES,
     },
     llm: {
       provider: env.LLM_PROVIDER,

@@ -7,7 +7,7 @@ import {
   IntegrationsService,
   SnsMessageVerifier,
 } from '../features/alerts/index.js';
-import { ChatService, WebSocketTickets } from '../features/chat/index.js';
+import { ChatService, ConversationMemory, WebSocketTickets } from '../features/chat/index.js';
 import { type CloudTools, createCloudTools } from '../features/cloud-tools/index.js';
 import { ConnectorsService } from '../features/connectors/index.js';
 import { IncidentCorrelator, IncidentsService } from '../features/incidents/index.js';
@@ -34,6 +34,8 @@ export interface Services {
   knowledge: KnowledgeService;
   agent: AgentRuntime;
   chat: ChatService;
+  /** Finished chat conversations into the knowledge base as `conversation` memory (the `chat.memory.sweep` job). */
+  conversationMemory: ConversationMemory;
   webSocketTickets: WebSocketTickets;
   notifications: NotificationsService;
   investigations: InvestigationsService;
@@ -99,7 +101,11 @@ export function createServices(platform: Platform, overrides: ServiceOverrides =
     logger.child({ component: 'incidents' }),
     (orgId, userId) => accounts.isMember(orgId, userId),
   );
-  const agent = createAgentRuntime(platform, { incidents }, { languageModel: overrides.languageModel });
+  const agent = createAgentRuntime(
+    platform,
+    { incidents, members: accounts },
+    { languageModel: overrides.languageModel },
+  );
   const chat = new ChatService(database, agent, logger.child({ component: 'chat' }), {
     maxSteps: config.agent.chatMaxSteps,
     maxTokens: config.agent.chatMaxTokens,
@@ -153,6 +159,13 @@ export function createServices(platform: Platform, overrides: ServiceOverrides =
     logger: logger.child({ component: 'knowledge' }),
     config: config.knowledge,
   });
+  const conversationMemory = new ConversationMemory({
+    database,
+    logger: logger.child({ component: 'conversation-memory' }),
+    indexMemory: (orgId, input) => knowledge.indexMemory(orgId, input),
+    redact: (text) => platform.redactor.redact(text),
+    idleMinutes: config.knowledge.conversationIdleMinutes,
+  });
   // Runbooks and postmortems for the chat agent, and for MCP clients through Aurora's /mcp endpoint.
   const searchKnowledge = knowledgeTools(knowledge);
   agent.registry.register(...searchKnowledge);
@@ -193,6 +206,7 @@ export function createServices(platform: Platform, overrides: ServiceOverrides =
     knowledge,
     agent,
     chat,
+    conversationMemory,
     webSocketTickets,
     notifications,
     investigations,

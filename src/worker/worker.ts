@@ -38,6 +38,10 @@ export async function startWorker(platform: Platform, services: Services): Promi
     if (queued > 0)
       logger.info({ queued }, 'knowledge documents queued for re-indexing with the current embedding model');
   });
+  await queue.work('chat.memory.sweep', async () => {
+    const swept = await services.conversationMemory.sweep();
+    if (swept.indexed + swept.failed > 0) logger.info(swept, 'chat conversations indexed as knowledge memory');
+  });
   await queue.work('notification.deliver', async (payload, context) => {
     await services.notifications.deliver(payload, context);
   });
@@ -58,4 +62,5 @@ export async function startScheduler(platform: Platform): Promise<void> {
   await platform.queue.schedule('connector.oauth_states.prune', '23 * * * *', {});
   await platform.queue.schedule('notification.deliveries.prune', '41 3 * * *', {});
   await platform.queue.schedule('investigation.sweep', '* * * * *', {});
+  await platform.queue.schedule('chat.memory.sweep', '*/5 * * * *', {});
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApprovalsService } from '../../src/features/agent/index.js';
+import { z } from 'zod';
+import { ApprovalsService, defineTool } from '../../src/features/agent/index.js';
 import { MemoryEventBus } from '../../src/platform/events/memory-event-bus.js';
 import { alertmanagerPayload } from '../support/alert-payloads.js';
 import {
@@ -211,6 +212,71 @@ describe('approvals of mutating tool calls', () => {
       [org.orgId, runId],
     );
     expect(call).toEqual({ status: 'ok', approval_id: approval.id });
+  });
+
+  it('runs an approved call as the approver, with the role they hold when it runs', async () => {
+    // A probe standing in for any mutating tool: it reports whom it was told to act as.
+    app.services.agent.registry.register(
+      defineTool({
+        name: 'approval_probe',
+        description: 'Reports who approved it (test only).',
+        input: z.object({}),
+        access: 'mutating',
+        connector: null,
+        execute: async (_input, context) => ({
+          userId: context.approvedBy?.userId,
+          email: context.approvedBy?.email,
+          role: context.approvedBy?.role,
+        }),
+      }),
+    );
+    script = new ScriptedModel([[{ toolCall: { name: 'approval_probe', input: {} } }], [{ text: 'Done.' }]]);
+    const client = await connect(org.tokens.editor);
+    const { requested } = await startAgentRun(client, 'Probe it');
+    const approved = await api(app, 'POST', `/api/v1/approvals/${requested.confirmationId}`, {
+      token: org.tokens.admin,
+      body: { decision: 'approve' },
+    });
+    expect(approved.status).toBe(200);
+    const finished = await client.next('tool.finished');
+    expect(finished.status).toBe('ok');
+    expect(JSON.parse(finished.output)).toEqual({ userId: org.adminUserId, email: org.adminEmail, role: 'admin' });
+  });
+
+  it('refuses an approved call whose approver lost the role before it ran', async () => {
+    const before = (await incident()).severity;
+    // The editor is demoted in the very transaction that records their approval: the decision itself was allowed.
+    await app.platform.database.exec(`
+      create or replace function demote_test_approver() returns trigger language plpgsql as $$
+      begin
+        update memberships set role = 'viewer' where org_id = new.org_id and user_id = new.decided_by;
+        return new;
+      end $$;
+      create trigger demote_test_approver after update on agent_approvals for each row
+        when (new.status = 'approved' and new.decided_by = '${org.userIds.editor}')
+        execute function demote_test_approver();`);
+    try {
+      script = updateScript(before === 'critical' ? 'low' : 'critical');
+      const client = await connect(org.tokens.admin);
+      const { requested } = await startAgentRun(client, 'Escalate it');
+      const approved = await api(app, 'POST', `/api/v1/approvals/${requested.confirmationId}`, {
+        token: org.tokens.editor,
+        body: { decision: 'approve' },
+      });
+      expect(approved.status).toBe(200);
+      const finished = await client.next('tool.finished');
+      expect(finished).toMatchObject({ status: 'error', output: expect.stringContaining('now has the viewer role') });
+      expect(await client.next('run.finished')).toMatchObject({ status: 'completed' });
+      expect((await incident()).severity).toBe(before);
+    } finally {
+      await app.platform.database.exec(
+        'drop trigger demote_test_approver on agent_approvals; drop function demote_test_approver();',
+      );
+      await app.platform.database.query(`update memberships set role = 'editor' where org_id = $1 and user_id = $2`, [
+        org.orgId,
+        org.userIds.editor,
+      ]);
+    }
   });
 
   it("cannot see or decide another org's approvals", async () => {

@@ -147,6 +147,7 @@ describe('knowledge base API', () => {
         text: expect.any(String),
         page: null,
         headingPath: expect.any(Array),
+        sourceId: null,
         score: expect.any(Number),
       });
     }
@@ -267,6 +268,7 @@ describe('knowledge base API', () => {
       documentId: first.id,
       kind: 'incident',
       headingPath: ['Checkout outage', 'Root cause'],
+      sourceId: incidentId,
     });
     const stale = await api(app, 'GET', '/api/v1/knowledge/search?q=connection%20pool&kind=incident', {
       token: org.tokens.viewer,

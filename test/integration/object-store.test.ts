@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Conflict,
@@ -527,8 +528,8 @@ describe('S3ObjectStore failure modes', () => {
     await expect(store.put(randomUUID(), 'x', 'x')).rejects.toBeInstanceOf(Forbidden);
   });
 
-  it('refuses a stream longer than the buffering limit with PayloadTooLarge and stores nothing', async () => {
-    const store = open(s3Config(server.endpoint), { maxBufferedBodyBytes: 100_000 });
+  it('refuses a stream longer than maxObjectBytes with PayloadTooLarge, mid multipart upload, and stores nothing', async () => {
+    const store = open(s3Config(server.endpoint), { maxObjectBytes: 100_000, partSizeBytes: 64 * 1024 });
     const orgId = randomUUID();
     let chunksPulled = 0;
     const endless = Readable.from(
@@ -541,11 +542,78 @@ describe('S3ObjectStore failure modes', () => {
     );
     await expect(store.put(orgId, 'too-big.bin', endless)).rejects.toBeInstanceOf(PayloadTooLarge);
     expect(endless.destroyed).toBe(true);
-    expect(chunksPulled).toBeLessThan(20);
+    expect(chunksPulled).toBeLessThan(30);
     expect(await store.head(orgId, 'too-big.bin')).toBeUndefined();
     // A body at the limit still fits.
     await store.put(orgId, 'fits.bin', streamOf(Buffer.alloc(100_000, 2), 10_000));
     expect((await store.head(orgId, 'fits.bin'))?.size).toBe(100_000);
+  });
+
+  it('aborts a multipart upload whose stream fails after some parts, keeping the previous version', async () => {
+    const store = open(s3Config(server.endpoint), { partSizeBytes: 64 * 1024 });
+    const orgId = randomUUID();
+    const failing = () =>
+      Readable.from(
+        (async function* () {
+          for (let index = 0; index < 10; index++) yield Buffer.alloc(16 * 1024, index);
+          throw new Error('producer failed');
+        })(),
+      );
+    await expect(store.put(orgId, 'parts.bin', failing())).rejects.toThrow('producer failed');
+    expect(await store.head(orgId, 'parts.bin')).toBeUndefined();
+    await store.put(orgId, 'parts.bin', 'previous version');
+    await expect(store.put(orgId, 'parts.bin', failing())).rejects.toThrow('producer failed');
+    expect((await readBody((await store.get(orgId, 'parts.bin')).body)).toString()).toBe('previous version');
+  });
+
+  it('streams a body longer than one part as a multipart upload, reading only about a part ahead', async () => {
+    const partSize = 256 * 1024;
+    const store = open(s3Config(server.endpoint), { partSizeBytes: partSize });
+    // The commands the store sends, and how far the producer had got when each part went out.
+    const commands: string[] = [];
+    let pulled = 0;
+    let sent = 0;
+    const aheadAtPart: number[] = [];
+    (store as unknown as { client: S3Client }).client.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(context.commandName ?? '');
+        if (context.commandName === 'UploadPartCommand') {
+          aheadAtPart.push(pulled - sent);
+          sent += (args.input as { ContentLength: number }).ContentLength;
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const content = randomBytes(4 * 1024 * 1024 + 777);
+    const body = Readable.from(
+      (async function* () {
+        for (let offset = 0; offset < content.length; offset += 16 * 1024) {
+          const chunk = content.subarray(offset, offset + 16 * 1024);
+          pulled += chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
+    const orgId = randomUUID();
+    const info = await store.put(orgId, 'large/streamed.bin', body, { contentType: 'application/x-dump' });
+    expect(info.size).toBe(content.length);
+    expect(commands).toEqual([
+      'CreateMultipartUploadCommand',
+      ...Array.from({ length: 17 }, () => 'UploadPartCommand'),
+      'CompleteMultipartUploadCommand',
+    ]);
+    // Buffering the whole body first would have read 4 MiB ahead before the first part.
+    expect(Math.max(...aheadAtPart)).toBeLessThan(3 * partSize);
+
+    const { info: got, body: stored } = await store.get(orgId, 'large/streamed.bin');
+    const read = await readBody(stored);
+    expect(md5(read)).toBe(md5(content));
+    expect(got).toMatchObject({ size: content.length, contentType: 'application/x-dump' });
+    // A body within one part is still a single PutObject.
+    commands.length = 0;
+    await store.put(orgId, 'small.bin', streamOf(randomBytes(partSize - 1), 10_000));
+    expect(commands).toEqual(['PutObjectCommand']);
   });
 });
 

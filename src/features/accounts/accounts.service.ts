@@ -121,6 +121,19 @@ export class AccountsService {
     return { kind: 'session', userId: admin.userId, email: admin.email, orgId: organization.id, role: 'admin' };
   }
 
+  /**
+   * A member as they stand in the org now (current role), to act as them outside a request of theirs: e.g. an
+   * agent's action they approved earlier. Undefined when they are no longer a member.
+   */
+  async memberPrincipal(orgId: string, userId: string): Promise<Principal | undefined> {
+    const [membership, user] = await Promise.all([
+      this.repository.findMembership(this.database, orgId, userId),
+      this.repository.findUserById(this.database, userId),
+    ]);
+    if (!membership || !user) return undefined;
+    return { kind: 'session', userId, email: user.email, orgId, role: membership.role };
+  }
+
   async isMember(orgId: string, userId: string): Promise<boolean> {
     return (await this.repository.findMembership(this.database, orgId, userId)) !== undefined;
   }

@@ -4,12 +4,13 @@ import type { Database } from '../../platform/database/database.js';
 import { type LlmModels, LlmNotConfigured, type ModelRole } from '../../platform/llm/llm-models.js';
 import type { UsageLedger } from '../../platform/llm/usage-ledger.js';
 import type { Logger } from '../../platform/logger/logger.js';
-import type { Principal } from '../accounts/index.js';
+import { type Principal, roleAtLeast } from '../accounts/index.js';
 import { AgentRepository, type ApprovalRow } from './agent.repository.js';
 import type { ToolCallStatus } from './agent.schema.js';
 import type { ApprovalsService } from './approvals.service.js';
 import type { ConnectedProviders } from './connected-providers.js';
 import { ProcessStopping } from './process-stopping.js';
+import { nextTurn, RunFailed } from './run-failed.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { capOutput, outputText, wrapToolOutput } from './tool-output.js';
 import {
@@ -77,8 +78,14 @@ export interface AgentRunResult {
   steps: number;
 }
 
+/** Who a person is in an org right now: an approved call runs as its approver, with their current role. */
+export interface MemberDirectory {
+  memberPrincipal(orgId: string, userId: string): Promise<Principal | undefined>;
+}
+
 export interface AgentRunnerDependencies {
   database: Database;
+  members: MemberDirectory;
   models: LlmModels;
   usage: UsageLedger;
   registry: ToolRegistry;
@@ -103,6 +110,9 @@ export class AgentRunner {
   private readonly repository = new AgentRepository();
   private readonly active = new Set<string>();
   private heartbeat?: NodeJS.Timeout;
+  private sdk?: Promise<typeof import('ai')>;
+  /** The AI SDK schema of each tool input, made once: it converts zod to JSON Schema on first use and keeps it. */
+  private readonly inputSchemas = new WeakMap<object, unknown>();
 
   constructor(private readonly dependencies: AgentRunnerDependencies) {
     dependencies.approvals.setOrphanExecutor((approval, approver) => this.runOrphanedCall(approval, approver));
@@ -142,14 +152,31 @@ export class AgentRunner {
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    await this.repository.insertRun(database, options.orgId, {
-      id: runId,
-      userId: options.principal?.userId,
-      sessionId: options.sessionId,
-      kind: options.kind ?? 'chat',
-      mode: options.mode,
-    });
-    this.track(runId);
+    // The run row is written while the model is called, not before (it is not needed until a tool runs or the
+    // run ends). If it cannot be stored the run stops as failed: nothing may act under a run nobody can see.
+    let runStored: Promise<boolean> | undefined;
+    const storeRun = () => {
+      runStored ??= nextTurn(() =>
+        this.repository.insertRun(database, options.orgId, {
+          id: runId,
+          userId: options.principal?.userId,
+          sessionId: options.sessionId,
+          kind: options.kind ?? 'chat',
+          mode: options.mode,
+        }),
+      ).then(
+        () => {
+          this.track(runId);
+          return true;
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'could not store the agent run');
+          controller.abort(new RunFailed('run_not_stored', 'The run could not be stored, so it was stopped'));
+          return false;
+        },
+      );
+      return runStored;
+    };
 
     const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
     let answeredBy: { provider: string; model: string } | undefined;
@@ -175,15 +202,21 @@ export class AgentRunner {
         instructions: options.instructions,
         conversationSummary: options.conversationSummary,
       });
-      const { streamText, stepCountIs, tool: sdkTool } = await import('ai');
+      this.sdk ??= import('ai');
+      const { streamText, stepCountIs, tool: sdkTool, zodSchema } = await this.sdk;
 
       const started = new Set<string>();
-      const context = { options, runId, signal: controller.signal, emit, log, started };
+      const context = { options, runId, signal: controller.signal, emit, log, started, stored: storeRun };
       const toolSet: ToolSet = {};
       for (const definition of tools) {
+        let inputSchema = this.inputSchemas.get(definition.input);
+        if (!inputSchema) {
+          inputSchema = zodSchema(definition.input);
+          this.inputSchemas.set(definition.input, inputSchema);
+        }
         toolSet[definition.name] = sdkTool({
           description: definition.description,
-          inputSchema: definition.input,
+          inputSchema,
           execute: (input: unknown, { toolCallId }: { toolCallId: string }) =>
             this.invoke(definition, input, toolCallId, context),
         } as never);
@@ -203,6 +236,7 @@ export class AgentRunner {
         maxRetries: 0,
         onError: () => undefined,
       });
+      void storeRun();
 
       for await (const part of stream.fullStream) {
         switch (part.type) {
@@ -259,19 +293,25 @@ export class AgentRunner {
       }
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      this.untrack(runId);
     }
-    const status = controller.signal.aborted ? 'cancelled' : failure ? 'failed' : 'completed';
-    const stopped = controller.signal.reason instanceof ProcessStopping;
-    await this.repository
-      .finishRun(
-        database,
-        options.orgId,
-        runId,
-        stopped ? 'interrupted' : status,
-        stopped ? 'the server stopped' : failure?.message,
-      )
-      .catch((error: unknown) => log.warn({ err: error }, 'could not record the end of a run'));
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason instanceof RunFailed)
+      failure = { code: reason.code, message: reason.message };
+    const status = failure ? 'failed' : controller.signal.aborted ? 'cancelled' : 'completed';
+    const stopped = reason instanceof ProcessStopping;
+    // A run that failed before the model was called still leaves its record.
+    if (await storeRun()) {
+      await this.repository
+        .finishRun(
+          database,
+          options.orgId,
+          runId,
+          stopped ? 'interrupted' : status,
+          stopped ? 'the server stopped' : failure?.message,
+        )
+        .catch((error: unknown) => log.warn({ err: error }, 'could not record the end of a run'));
+    }
+    this.untrack(runId);
     emit({ type: 'usage', ...usage, ...answeredBy });
     return { runId, status, text, error: failure, usage, steps };
   }
@@ -287,12 +327,27 @@ export class AgentRunner {
       emit: (event: AgentEvent) => void;
       log: Logger;
       started: Set<string>;
+      stored: () => Promise<boolean>;
     },
   ): Promise<string> {
     const { options, runId, emit } = run;
     const startedAt = performance.now();
     run.started.add(callId);
     emit({ type: 'tool.started', callId, tool: tool.name, input });
+    // Approvals and tool calls belong to the run: it must be stored before either (if it cannot be, the run is
+    // being stopped and this call never runs).
+    if (!(await run.stored())) {
+      return this.finishCall(
+        tool,
+        callId,
+        input,
+        'cancelled',
+        'The run stopped before this call ran.',
+        startedAt,
+        null,
+        run,
+      );
+    }
 
     let approvalId: string | null = null;
     let approvedBy: Principal | undefined;
@@ -331,13 +386,28 @@ export class AgentRunner {
                 : 'The run was cancelled before this action was approved; it was NOT performed.';
         return this.finishCall(tool, callId, input, outcome.status, refusal, startedAt, approvalId, run);
       }
-      approvedBy = {
-        kind: 'session',
-        userId: outcome.decidedBy ?? '',
-        email: '',
-        orgId: options.orgId,
-        role: tool.approverRole ?? 'editor',
-      };
+      // The decision was checked against the approver's role when it was made; the call itself runs as them,
+      // with the role they hold now, and not at all if they may no longer approve it.
+      const approverRole = tool.approverRole ?? 'editor';
+      let approver: Principal | null | undefined;
+      try {
+        approver = outcome.decidedBy
+          ? await this.dependencies.members.memberPrincipal(options.orgId, outcome.decidedBy)
+          : undefined;
+      } catch (error) {
+        run.log.warn({ err: error }, 'could not look up the approver');
+        approver = null;
+      }
+      if (!approver || !roleAtLeast(approver.role, approverRole)) {
+        const refusal =
+          approver === null
+            ? "Error: the approver's membership could not be checked, so it was NOT performed."
+            : approver
+              ? `Error: the person who approved this now has the ${approver.role} role and may no longer approve it (it needs ${approverRole}), so it was NOT performed.`
+              : 'Error: the person who approved this is no longer a member of the organization, so it was NOT performed.';
+        return this.finishCall(tool, callId, input, 'error', refusal, startedAt, approvalId, run);
+      }
+      approvedBy = approver;
     }
 
     const { status, output } = await this.execute(tool, input, {

@@ -3,7 +3,7 @@ import { builtInPrices, PriceTable } from '../../platform/llm/prices.js';
 import { UsageLedger } from '../../platform/llm/usage-ledger.js';
 import type { Platform } from '../../platform/platform.js';
 import type { IncidentsService } from '../incidents/index.js';
-import { AgentRunner } from './agent-runner.js';
+import { AgentRunner, type MemberDirectory } from './agent-runner.js';
 import { ApprovalsService } from './approvals.service.js';
 import { type ConnectedProviders, noConnectedProviders } from './connected-providers.js';
 import { incidentTools } from './incident-tools.js';
@@ -30,7 +30,7 @@ export interface AgentRuntime {
 
 export function createAgentRuntime(
   platform: Platform,
-  features: { incidents: IncidentsService },
+  features: { incidents: IncidentsService; members: MemberDirectory },
   options: { languageModel?: LanguageModelOverride } = {},
 ): AgentRuntime {
   const { config, database, secrets, audit, events, logger, redactor, outbound, cache } = platform;
@@ -70,6 +70,7 @@ export function createAgentRuntime(
   let providers: ConnectedProviders = noConnectedProviders;
   const runner = new AgentRunner({
     database,
+    members: features.members,
     models,
     usage,
     registry,

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
+import { preparedStatements } from '../../platform/database/prepared-statements.js';
 import {
   type AgentRunStatus,
   type ApprovalStatus,
@@ -27,20 +28,46 @@ export interface NewToolCall {
   approvalId?: string | null;
 }
 
+// Every run starts and ends with these.
+const statements = preparedStatements((db) => ({
+  insertRun: db
+    .insert(agentRuns)
+    .values({
+      id: sql.placeholder('id'),
+      orgId: sql.placeholder('orgId'),
+      userId: sql.placeholder('userId'),
+      sessionId: sql.placeholder('sessionId'),
+      kind: sql.placeholder('kind'),
+      mode: sql.placeholder('mode'),
+      status: 'running',
+    })
+    .prepare('agent_insert_run'),
+  finishRun: db
+    .update(agentRuns)
+    .set({ status: sql.placeholder('status'), error: sql.placeholder('error'), finishedAt: sql`now()` } as never)
+    .where(
+      and(
+        eq(agentRuns.orgId, sql.placeholder('orgId')),
+        eq(agentRuns.id, sql.placeholder('id')),
+        eq(agentRuns.status, 'running'),
+      ),
+    )
+    .prepare('agent_finish_run'),
+}));
+
 export class AgentRepository {
   async insertRun(
     executor: Executor,
     orgId: string,
     run: { id: string; userId?: string | null; sessionId?: string | null; kind: string; mode: 'ask' | 'agent' },
   ): Promise<void> {
-    await executor.db.insert(agentRuns).values({
+    await statements(executor).insertRun.execute({
       id: run.id,
       orgId,
       userId: run.userId ?? null,
       sessionId: run.sessionId ?? null,
       kind: run.kind,
       mode: run.mode,
-      status: 'running',
     });
   }
 
@@ -51,10 +78,7 @@ export class AgentRepository {
     status: Exclude<AgentRunStatus, 'running'>,
     error?: string,
   ): Promise<void> {
-    await executor.db
-      .update(agentRuns)
-      .set({ status, error: error ?? null, finishedAt: new Date() })
-      .where(and(eq(agentRuns.orgId, orgId), eq(agentRuns.id, id), eq(agentRuns.status, 'running')));
+    await statements(executor).finishRun.execute({ orgId, id, status, error: error ?? null });
   }
 
   async heartbeat(executor: Executor, runIds: string[]): Promise<void> {

@@ -5,6 +5,7 @@ export {
   AgentRunner,
   type AgentRunOptions,
   type AgentRunResult,
+  type MemberDirectory,
 } from './agent-runner.js';
 export { type AgentRuntime, createAgentRuntime } from './agent-runtime.js';
 export { registerApprovalRoutes } from './approvals.routes.js';
@@ -21,6 +22,7 @@ export { registerMcpEndpoint } from './mcp/mcp-endpoint.js';
 export { registerMcpServerRoutes } from './mcp/mcp-servers.routes.js';
 export { McpServersService } from './mcp/mcp-servers.service.js';
 export { ProcessStopping } from './process-stopping.js';
+export { nextTurn, RunFailed } from './run-failed.js';
 export { buildSystemPrompt } from './system-prompt.js';
 export { capOutput, wrapToolOutput } from './tool-output.js';
 export {

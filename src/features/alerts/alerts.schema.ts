@@ -69,11 +69,16 @@ export const alerts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
+  // No index leads with org_id. In a storm a young org's rows outgrow the planner's statistics (autovacuum analyses
+  // them a minute later), and an org-leading index then looks like it returns a couple of rows: lookups by fingerprint
+  // were planned as a scan of the whole org filtered by fingerprint, 20-50 ms instead of under 1 ms. Leading with the
+  // fingerprint (or the time) keeps every plan an index probe whatever the statistics say.
   (table) => [
     uniqueIndex('alerts_firing_fingerprint_unique')
-      .on(table.orgId, table.fingerprint)
+      .on(table.fingerprint, table.orgId)
       .where(sql`${table.status} = 'firing'`),
-    index('alerts_org_fingerprint_idx').on(table.orgId, table.fingerprint, table.startsAt),
+    index('alerts_fingerprint_started_idx').on(table.fingerprint, table.orgId, table.startsAt),
+    index('alerts_started_idx').on(table.startsAt, table.orgId),
     index('alerts_incident_idx').on(table.incidentId),
     index('alerts_payload_idx').on(table.payloadId),
   ],

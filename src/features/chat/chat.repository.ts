@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
+import { preparedStatements } from '../../platform/database/prepared-statements.js';
 import { type ChatMessageKind, chatMessages, chatSessions } from './chat.schema.js';
 
 export type ChatSessionRow = typeof chatSessions.$inferSelect;
@@ -18,25 +19,72 @@ export interface NewChatMessage {
   status?: 'complete' | 'cancelled' | 'failed';
 }
 
+// The statements every chat message runs.
+const statements = preparedStatements((db) => ({
+  findSession: db
+    .select()
+    .from(chatSessions)
+    .where(and(eq(chatSessions.orgId, sql.placeholder('orgId')), eq(chatSessions.id, sql.placeholder('id'))))
+    .limit(1)
+    .prepare('chat_find_session'),
+  history: db
+    .select()
+    .from(chatMessages)
+    .where(
+      and(
+        eq(chatMessages.orgId, sql.placeholder('orgId')),
+        eq(chatMessages.sessionId, sql.placeholder('sessionId')),
+        // After what the session's summary already covers (read here, so the session need not be read first).
+        gt(
+          chatMessages.seq,
+          sql`coalesce((select ${chatSessions.summarizedThroughSeq} from ${chatSessions} where ${chatSessions.orgId} = ${sql.placeholder('orgId')} and ${chatSessions.id} = ${sql.placeholder('sessionId')}), 0)`,
+        ),
+      ),
+    )
+    .orderBy(asc(chatMessages.seq))
+    .prepare('chat_history'),
+  insertText: db
+    .insert(chatMessages)
+    .values({
+      id: sql.placeholder('id'),
+      orgId: sql.placeholder('orgId'),
+      sessionId: sql.placeholder('sessionId'),
+      runId: sql.placeholder('runId'),
+      role: sql.placeholder('role'),
+      kind: 'text',
+      content: sql.placeholder('content'),
+      status: 'complete',
+    })
+    .prepare('chat_insert_text'),
+  touchSession: db
+    .update(chatSessions)
+    .set({ updatedAt: sql`now()`, title: sql`coalesce(${chatSessions.title}, ${sql.placeholder('title')})` })
+    .where(and(eq(chatSessions.orgId, sql.placeholder('orgId')), eq(chatSessions.id, sql.placeholder('id'))))
+    .prepare('chat_touch_session'),
+}));
+
 export class ChatRepository {
   async insertSession(executor: Executor, orgId: string, session: { id: string; userId: string }): Promise<void> {
     await executor.db.insert(chatSessions).values({ id: session.id, orgId, userId: session.userId });
   }
 
   async findSession(executor: Executor, orgId: string, id: string): Promise<ChatSessionRow | undefined> {
-    const [row] = await executor.db
-      .select()
-      .from(chatSessions)
-      .where(and(eq(chatSessions.orgId, orgId), eq(chatSessions.id, id)))
-      .limit(1);
+    const [row] = await statements(executor).findSession.execute({ orgId, id });
     return row;
   }
 
-  async touchSession(executor: Executor, orgId: string, id: string, changes: { title?: string } = {}): Promise<void> {
-    await executor.db
-      .update(chatSessions)
-      .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(chatSessions.orgId, orgId), eq(chatSessions.id, id)));
+  /** The session was active now (its `updated_at`); it takes `title` if it has none yet. */
+  async touchSession(executor: Executor, orgId: string, id: string, title?: string): Promise<void> {
+    await statements(executor).touchSession.execute({ orgId, id, title: title ?? null });
+  }
+
+  /** Appends one plain text message (a user's question). */
+  async insertText(
+    executor: Executor,
+    orgId: string,
+    message: { id: string; sessionId: string; runId: string | null; role: 'user' | 'assistant'; content: string },
+  ): Promise<void> {
+    await statements(executor).insertText.execute({ ...message, orgId });
   }
 
   async saveSummary(executor: Executor, orgId: string, id: string, summary: string, throughSeq: number): Promise<void> {
@@ -68,10 +116,11 @@ export class ChatRepository {
       .limit(page.limit);
   }
 
-  async insertMessage(executor: Executor, orgId: string, message: NewChatMessage): Promise<ChatMessageRow> {
-    const [row] = await executor.db
-      .insert(chatMessages)
-      .values({
+  /** Appends messages in one statement; `seq` follows their order. */
+  async insertMessages(executor: Executor, orgId: string, messages: NewChatMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await executor.db.insert(chatMessages).values(
+      messages.map((message) => ({
         id: message.id,
         orgId,
         sessionId: message.sessionId,
@@ -83,9 +132,13 @@ export class ChatRepository {
         toolName: message.toolName ?? null,
         data: message.data ?? null,
         status: message.status ?? 'complete',
-      })
-      .returning();
-    return row!;
+      })),
+    );
+  }
+
+  /** What the model is shown again: the messages its summary does not cover yet, in order. */
+  async history(executor: Executor, orgId: string, sessionId: string): Promise<ChatMessageRow[]> {
+    return statements(executor).history.execute({ orgId, sessionId });
   }
 
   /** Messages in order, after `afterSeq` (exclusive) when given. */

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** A conversation. Private to the user who started it. `summary` holds the compacted older turns. */
@@ -13,8 +14,16 @@ export const chatSessions = pgTable(
     summarizedThroughSeq: bigint('summarized_through_seq', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The `updated_at` the conversation had when it was last indexed as knowledge memory (conversation-memory.ts). */
+    memoryIndexedAt: timestamp('memory_indexed_at', { withTimezone: true }),
   },
-  (table) => [index('chat_sessions_org_user_idx').on(table.orgId, table.userId, table.updatedAt)],
+  (table) => [
+    index('chat_sessions_org_user_idx').on(table.orgId, table.userId, table.updatedAt),
+    // Only conversations with activity not yet in memory, so the sweep never walks the whole history.
+    index('chat_sessions_memory_pending_idx')
+      .on(table.updatedAt)
+      .where(sql`${table.memoryIndexedAt} is null or ${table.updatedAt} > ${table.memoryIndexedAt}`),
+  ],
 );
 
 export const chatMessageKinds = ['text', 'tool_call', 'tool_result', 'error'] as const;

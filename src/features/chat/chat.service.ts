@@ -4,8 +4,8 @@ import type { Database } from '../../platform/database/database.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger/logger.js';
 import type { Principal } from '../accounts/index.js';
-import type { AgentEvent, AgentMode, AgentRuntime } from '../agent/index.js';
-import { type ChatMessageRow, ChatRepository, type ChatSessionRow } from './chat.repository.js';
+import { type AgentEvent, type AgentMode, type AgentRuntime, nextTurn, RunFailed } from '../agent/index.js';
+import { type ChatMessageRow, ChatRepository, type ChatSessionRow, type NewChatMessage } from './chat.repository.js';
 import type { RunFrame } from './chat-frames.js';
 import { compactionCut, toModelMessages, transcript } from './chat-history.js';
 import { type FrameListener, RunHub } from './run-hub.js';
@@ -70,16 +70,28 @@ function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
   return { updatedAt, id };
 }
 
-/** Writes a run's parts in order as they happen: text segments, tool calls, tool results. */
+/**
+ * Writes a run's parts in order as they happen: text segments, tool calls, tool results. Text deltas are never
+ * written one by one: the answer's text is kept here and stored as one row per segment (at a tool call and at the
+ * end), and parts that queue up behind a write go in together, in one statement.
+ */
 class PartWriter {
   private chain: Promise<void> = Promise.resolve();
+  private queued: NewChatMessage[] = [];
   private text = '';
 
   constructor(
-    private readonly write: (part: Parameters<ChatRepository['insertMessage']>[2]) => Promise<unknown>,
+    private write: (parts: NewChatMessage[]) => Promise<unknown>,
     private readonly base: { sessionId: string; runId: string },
     private readonly log: Logger,
   ) {}
+
+  /** Parts are written only after `first` (the user's message) is stored, and not at all if it could not be. */
+  after(first: Promise<boolean>): void {
+    this.chain = first.then((stored) => {
+      if (!stored) this.write = async () => undefined;
+    });
+  }
 
   on(event: AgentEvent): void {
     switch (event.type) {
@@ -134,14 +146,17 @@ class PartWriter {
     this.enqueue({ role: 'assistant', kind: 'text', content, status });
   }
 
-  private enqueue(part: Omit<Parameters<ChatRepository['insertMessage']>[2], 'id' | 'sessionId' | 'runId'>): void {
-    const row = { ...part, id: randomUUID(), sessionId: this.base.sessionId, runId: this.base.runId };
+  private enqueue(part: Omit<NewChatMessage, 'id' | 'sessionId' | 'runId'>): void {
+    this.queued.push({ ...part, id: randomUUID(), sessionId: this.base.sessionId, runId: this.base.runId });
+    if (this.queued.length > 1) return; // a write of the queue is already scheduled
     this.chain = this.chain
-      .then(() => this.write(row))
+      .then(() => {
+        const parts = this.queued;
+        this.queued = [];
+        return this.write(parts);
+      })
       .then(() => undefined)
-      .catch((error: unknown) =>
-        this.log.error({ err: error, kind: part.kind }, 'could not store a chat message part'),
-      );
+      .catch((error: unknown) => this.log.error({ err: error }, 'could not store chat message parts'));
   }
 }
 
@@ -205,7 +220,11 @@ export class ChatService {
     input: { sessionId: string; text: string; mode: AgentMode },
     listener: FrameListener,
   ): Promise<{ runId: string; unsubscribe: () => void }> {
-    const session = await this.requireSession(principal, input.sessionId);
+    // Both reads the model needs, at once: the history is thrown away if the session turns out not to be the caller's.
+    const [session, stored] = await Promise.all([
+      this.requireSession(principal, input.sessionId),
+      this.repository.history(this.database, principal.orgId, input.sessionId),
+    ]);
     if (this.hub.activeRunOf(principal.orgId, session.id)) {
       throw new Conflict('A run is already in progress in this session; wait for it to finish or cancel it');
     }
@@ -218,7 +237,7 @@ export class ChatService {
     });
     const unsubscribe = this.hub.follow(principal.orgId, runId, listener) ?? (() => undefined);
     this.hub.publish(runId, { type: 'run.started', runId, sessionId: session.id });
-    void this.execute(principal, session, runId, input, controller);
+    void this.execute(principal, session, stored, runId, input, controller);
     return { runId, unsubscribe };
   }
 
@@ -247,32 +266,55 @@ export class ChatService {
   private async execute(
     principal: Principal,
     session: ChatSessionRow,
+    stored: ChatMessageRow[],
     runId: string,
     input: { text: string; mode: AgentMode },
     controller: AbortController,
   ): Promise<void> {
     const log = this.logger.child({ runId, sessionId: session.id, orgId: principal.orgId });
     const writer = new PartWriter(
-      (part) => this.repository.insertMessage(this.database, principal.orgId, part),
+      (parts) => this.repository.insertMessages(this.database, principal.orgId, parts),
       { sessionId: session.id, runId },
       log,
     );
+    const question: NewChatMessage = {
+      id: randomUUID(),
+      sessionId: session.id,
+      runId,
+      role: 'user',
+      kind: 'text',
+      content: input.text,
+    };
     let finished: RunFrame = { type: 'run.finished', runId, status: 'failed', error: 'internal error' };
+    let questionStored: Promise<boolean> = Promise.resolve(false);
     try {
-      await this.repository.insertMessage(this.database, principal.orgId, {
-        id: randomUUID(),
-        sessionId: session.id,
-        runId,
-        role: 'user',
-        kind: 'text',
-        content: input.text,
-      });
-      if (!session.title) {
-        await this.repository.touchSession(this.database, principal.orgId, session.id, {
-          title: input.text.replace(/\s+/g, ' ').slice(0, 80),
+      // Nothing is written before the model is called; the question itself is stored while the model thinks.
+      // If that write fails the run stops as failed: an answer must never be kept without its question.
+      const { messages, summary } = await this.history(principal, session, stored, question);
+      questionStored = nextTurn(async () => {
+        await this.repository.insertText(this.database, principal.orgId, {
+          id: question.id,
+          sessionId: session.id,
+          runId,
+          role: 'user',
+          content: input.text,
         });
-      }
-      const { messages, summary } = await this.history(principal, session);
+        if (!session.title) {
+          await this.repository
+            .touchSession(this.database, principal.orgId, session.id, input.text.replace(/\s+/g, ' ').slice(0, 80))
+            .catch((error: unknown) => log.warn({ err: error }, 'could not title the chat session'));
+        }
+      }).then(
+        () => true,
+        (error: unknown) => {
+          log.error({ err: error }, 'could not store the user message');
+          controller.abort(
+            new RunFailed('message_not_stored', 'Your message could not be saved, so the run was stopped'),
+          );
+          return false;
+        },
+      );
+      writer.after(questionStored);
       const result = await this.agent.runner.run({
         orgId: principal.orgId,
         principal,
@@ -297,6 +339,8 @@ export class ChatService {
       await writer.finish(controller.signal.aborted ? 'cancelled' : 'failed').catch(() => undefined);
       if (controller.signal.aborted) finished = { type: 'run.finished', runId, status: 'cancelled' };
     } finally {
+      // Touched after the answer is stored: a session's updated_at tells when its last run ended.
+      await questionStored;
       await this.repository
         .touchSession(this.database, principal.orgId, session.id)
         .catch((error: unknown) => log.warn({ err: error }, 'could not touch the chat session'));
@@ -307,14 +351,30 @@ export class ChatService {
     }
   }
 
-  /** The history the model sees: a summary of compacted turns, then the recent turns within the budget. */
+  /**
+   * The history the model sees: a summary of compacted turns, then the recent turns within the budget, ending
+   * with `question` (not stored yet, so it is added here, as the last row).
+   */
   private async history(
     principal: Principal,
     session: ChatSessionRow,
+    stored: ChatMessageRow[],
+    question: NewChatMessage,
   ): Promise<{ messages: ModelMessage[]; summary: string | null }> {
-    const rows = await this.repository.messages(this.database, principal.orgId, session.id, {
-      afterSeq: session.summarizedThroughSeq ?? undefined,
-    });
+    const rows: ChatMessageRow[] = [
+      ...stored,
+      {
+        ...question,
+        orgId: principal.orgId,
+        seq: Number.MAX_SAFE_INTEGER,
+        runId: question.runId ?? null,
+        toolCallId: null,
+        toolName: null,
+        data: null,
+        status: 'complete',
+        createdAt: new Date(),
+      },
+    ];
     let summary = session.summary;
     let kept = rows;
     const cut = compactionCut(rows, this.options.historyTokens);

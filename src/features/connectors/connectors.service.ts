@@ -164,6 +164,10 @@ const oauthStateRetentionMs = 24 * 3_600_000;
 /** Access tokens are refreshed when they have less than this left. */
 const refreshMarginMs = 5 * 60_000;
 const changedEvent = 'connector.changed';
+/** Any connection of the org was added, changed or removed: other processes drop their cached list. */
+const listChangedEvent = 'connector.list_changed';
+/** The org's connections are cached this long (every chat message asks for them); changes invalidate at once. */
+const connectionListTtlMs = 30_000;
 export const connectorEventTypes = ['connector.created', 'connector.updated', 'connector.deleted'] as const;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -236,12 +240,20 @@ export class ConnectorsService {
   private readonly derived = new Map<string, { credentials: ProviderCredentials; expiresAt: number }>();
   /** One refresh per connection at a time in this process (PGlite's advisory lock is a no-op). */
   private readonly refreshing = new Map<string, Promise<ProviderCredentials>>();
+  private readonly connectionLists = new Map<string, { rows: ConnectionRow[]; expiresAt: number }>();
+  /** Bumped by every change, so a list read while a change happened is not cached. */
+  private connectionListVersion = 0;
 
   constructor(private readonly dependencies: ConnectorsServiceDependencies) {
     this.cache = new ConnectorCache(dependencies.cache, dependencies.registry);
     this.vendorFetch = dependencies.vendorFetch ?? ((input, init) => fetch(input, init));
     // Another process disconnected or re-authorised a connection: forget derived tokens at once.
     dependencies.events.subscribe(systemOrgId, (event) => {
+      if (event.type === listChangedEvent) {
+        const orgId = (event.data as { orgId?: unknown } | undefined)?.orgId;
+        if (typeof orgId === 'string') this.forgetConnectionList(orgId);
+        return;
+      }
       if (event.type !== changedEvent) return;
       const connectionId = (event.data as { connectionId?: unknown } | undefined)?.connectionId;
       if (typeof connectionId === 'string') this.derived.delete(connectionId);
@@ -294,7 +306,7 @@ export class ConnectorsService {
     orgId: string,
     options: { includeInactive?: boolean } = {},
   ): Promise<ConnectedProvider[]> {
-    const rows = await this.repository.list(this.dependencies.database, orgId);
+    const rows = await this.connectionList(orgId);
     return rows
       .filter((row) => options.includeInactive || row.status === 'active')
       .map((row) => {
@@ -441,6 +453,7 @@ export class ConnectorsService {
       );
       transaction.afterCommit(() => this.publish(principal.orgId, 'connector.deleted', row, { status: row.status }));
     });
+    await this.connectionsChanged(principal.orgId);
     await secrets.delete(access, row.secretReference);
     await this.cache.clearConnection(principal.orgId, id);
     this.derived.delete(id);
@@ -703,6 +716,7 @@ export class ConnectorsService {
         ...(discovery.account && !row.account ? { account: discovery.account } : {}),
         ...(onlyProject && !row.project ? { project: onlyProject } : {}),
       });
+      await this.connectionsChanged(orgId);
     } catch (error) {
       if (error instanceof Conflict) return; // needs_reauth was recorded and announced already
       if (!(error instanceof CredentialsRejected)) throw error; // outages are retried by the queue
@@ -732,6 +746,33 @@ export class ConnectorsService {
   private oauthConfigured(provider: OAuthProviderName): boolean {
     const app = this.dependencies.config.oauth[provider];
     return Boolean(app.clientId && app.clientSecret);
+  }
+
+  /** The org's connections, cached per process (TTL, and dropped on every change here or in another process). */
+  private async connectionList(orgId: string): Promise<ConnectionRow[]> {
+    const cached = this.connectionLists.get(orgId);
+    if (cached && cached.expiresAt > Date.now()) return cached.rows;
+    const version = this.connectionListVersion;
+    const rows = await this.repository.list(this.dependencies.database, orgId);
+    if (version === this.connectionListVersion) {
+      this.connectionLists.set(orgId, { rows, expiresAt: Date.now() + connectionListTtlMs });
+    }
+    return rows;
+  }
+
+  private forgetConnectionList(orgId: string): void {
+    this.connectionListVersion++;
+    this.connectionLists.delete(orgId);
+  }
+
+  /** After every write to a connection row: the cached lists here and in other processes are stale. */
+  private async connectionsChanged(orgId: string): Promise<void> {
+    this.forgetConnectionList(orgId);
+    await this.dependencies.events
+      .publish({ type: listChangedEvent, orgId: systemOrgId, data: { orgId } })
+      .catch((error: unknown) =>
+        this.dependencies.logger.warn({ err: error }, 'could not announce a change to the connections'),
+      );
   }
 
   private async require(orgId: string, id: string): Promise<ConnectionRow> {
@@ -771,6 +812,7 @@ export class ConnectorsService {
         );
       }
     });
+    await this.connectionsChanged(row.orgId);
     const inserted = await this.repository.find(this.dependencies.database, row.orgId, row.id);
     if (inserted) await this.publish(row.orgId, 'connector.created', inserted);
   }
@@ -872,6 +914,7 @@ export class ConnectorsService {
       status: 'active',
       lastError: null,
     });
+    await this.connectionsChanged(row.orgId);
     await audit.record({
       orgId: row.orgId,
       actor: { type: 'system' },
@@ -911,6 +954,7 @@ export class ConnectorsService {
     extra: { lastVerifiedAt?: Date } = {},
   ): Promise<void> {
     await this.repository.update(this.dependencies.database, row.orgId, row.id, { status, lastError, ...extra });
+    await this.connectionsChanged(row.orgId);
     const updated = await this.repository.find(this.dependencies.database, row.orgId, row.id);
     if (updated) await this.publish(row.orgId, 'connector.updated', updated);
   }

@@ -1,3 +1,4 @@
+export { hnswIndexParameters, vectorIndexName, vectorIndexStatement } from './knowledge.repository.js';
 export { registerKnowledgeRoutes, searchResultSchema } from './knowledge.routes.js';
 export { type DocumentKind, documentKinds, type MemoryKind, memoryKinds } from './knowledge.schema.js';
 export {

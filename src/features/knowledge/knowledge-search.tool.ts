@@ -31,7 +31,9 @@ export interface Citation {
   kind: string;
   page: number | null;
   section: string | null;
-  /** Human-readable: `Disk full runbook, p. 3, § Recovery > Free space`. */
+  /** Memory documents: the incident or chat session they came from. */
+  source: { kind: 'incident' | 'conversation'; id: string } | null;
+  /** Human-readable: `Disk full runbook, p. 3, § Recovery > Free space`, or `…, chat session <id>`. */
   reference: string;
 }
 
@@ -57,7 +59,16 @@ export async function runKnowledgeSearch(
 
 export function citationFor(result: SearchResult, index: number): Citation {
   const section = result.headingPath.length > 0 ? result.headingPath.join(' > ') : null;
-  const reference = [result.title, result.page !== null ? `p. ${result.page}` : null, section ? `§ ${section}` : null]
+  const source =
+    result.sourceId && (result.kind === 'incident' || result.kind === 'conversation')
+      ? { kind: result.kind, id: result.sourceId }
+      : null;
+  const reference = [
+    result.title,
+    result.page !== null ? `p. ${result.page}` : null,
+    section ? `§ ${section}` : null,
+    source ? `${source.kind === 'incident' ? 'incident' : 'chat session'} ${source.id}` : null,
+  ]
     .filter(Boolean)
     .join(', ');
   return {
@@ -68,6 +79,7 @@ export function citationFor(result: SearchResult, index: number): Citation {
     kind: result.kind,
     page: result.page,
     section,
+    source,
     reference,
   };
 }

@@ -29,9 +29,40 @@ export interface ChunkDetail {
   text: string;
   page: number | null;
   headingPath: string[];
+  /** Memory documents: the incident or chat session the document was made from. */
+  sourceId: string | null;
 }
 
 const batchRows = 500;
+
+/** HNSW build parameters of the knowledge vector index (see docs/benchmarks.md, HNSW recall). */
+export interface HnswParameters {
+  m: number;
+  efConstruction: number;
+}
+
+/** The defaults (`AURORA_KB_HNSW_M`, `AURORA_KB_HNSW_EF_CONSTRUCTION`): pgvector's own. */
+export const hnswIndexParameters: HnswParameters = { m: 16, efConstruction: 64 };
+
+/**
+ * The index name says which parameters built it, so a changed setting builds a new index (and the old one is
+ * dropped) instead of silently keeping the old. The defaults keep the plain name earlier versions created.
+ */
+export function vectorIndexName(dimensions: number, parameters: HnswParameters = hnswIndexParameters): string {
+  const isDefault =
+    parameters.m === hnswIndexParameters.m && parameters.efConstruction === hnswIndexParameters.efConstruction;
+  return isDefault
+    ? `knowledge_embeddings_hnsw_${dimensions}`
+    : `knowledge_embeddings_hnsw_${dimensions}_m${parameters.m}_ef${parameters.efConstruction}`;
+}
+
+/** The HNSW index for vectors of `dimensions`: partial, over a typed cast, since one table holds every model's. */
+export function vectorIndexStatement(dimensions: number, parameters: HnswParameters = hnswIndexParameters): string {
+  return `create index if not exists ${vectorIndexName(dimensions, parameters)} on knowledge_embeddings
+    using hnsw ((embedding::vector(${dimensions})) vector_cosine_ops)
+    with (m = ${parameters.m}, ef_construction = ${parameters.efConstruction}) where dimensions = ${dimensions}`;
+}
+
 /**
  * Ranking reads every matching chunk's positions, so a query of common words over a large corpus would rank tens
  * of thousands of rows; only the first this many matches are ranked (a query that broad has that many relevant
@@ -40,6 +71,8 @@ const batchRows = 500;
 const maxRankedMatches = 5_000;
 
 export class KnowledgeRepository {
+  constructor(private readonly hnsw: HnswParameters = hnswIndexParameters) {}
+
   private vectorStore: Promise<{ available: boolean; iterativeScan: boolean }> | undefined;
   private readonly vectorIndexes = new Map<number, Promise<void>>();
 
@@ -224,10 +257,15 @@ export class KnowledgeRepository {
     if (!pending) {
       pending = database
         .withAdvisoryLock(`aurora.knowledge.vector-index.${dimensions}`, async () => {
-          await database.exec(
-            `create index if not exists knowledge_embeddings_hnsw_${dimensions} on knowledge_embeddings
-               using hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) where dimensions = ${dimensions}`,
+          await database.exec(vectorIndexStatement(dimensions, this.hnsw));
+          // An index built with other parameters (the setting changed) is superseded once the new one exists.
+          const current = vectorIndexName(dimensions, this.hnsw);
+          const superseded = await database.query<{ name: string }>(
+            `select indexname as name from pg_indexes where tablename = 'knowledge_embeddings'
+               and (indexname = $1 or indexname like $2) and indexname <> $3`,
+            [`knowledge_embeddings_hnsw_${dimensions}`, `knowledge_embeddings_hnsw_${dimensions}\\_m%`, current],
           );
+          for (const { name } of superseded) await database.exec(`drop index if exists "${name}"`);
         })
         .catch((error) => {
           this.vectorIndexes.delete(dimensions);
@@ -311,7 +349,7 @@ export class KnowledgeRepository {
     if (chunkIds.length === 0) return [];
     return executor.query<ChunkDetail>(
       `select c.id as "chunkId", c.document_id as "documentId", d.title, d.kind, c.text, c.page,
-              c.heading_path as "headingPath"
+              c.heading_path as "headingPath", d.source_id as "sourceId"
          from knowledge_chunks c join knowledge_documents d on d.id = c.document_id
         where c.org_id = $1 and c.id = any($2::uuid[])`,
       [orgId, chunkIds],

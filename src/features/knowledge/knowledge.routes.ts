@@ -35,6 +35,10 @@ export const searchResultSchema = z.object({
   text: z.string(),
   page: z.number().int().nullable(),
   headingPath: z.array(z.string()),
+  sourceId: z
+    .string()
+    .nullable()
+    .describe('memory documents: the incident id (kind incident) or chat session id (kind conversation)'),
   score: z.number(),
 });
 

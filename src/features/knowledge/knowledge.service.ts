@@ -50,6 +50,8 @@ export interface SearchResult {
   text: string;
   page: number | null;
   headingPath: string[];
+  /** For memory: the incident id (`incident`) or chat session id (`conversation`) it came from; null for uploads. */
+  sourceId: string | null;
   score: number;
 }
 
@@ -97,10 +99,14 @@ const maxTags = 20;
 const embeddingBatch = 64;
 
 export class KnowledgeService {
-  private readonly repository = new KnowledgeRepository();
+  private readonly repository: KnowledgeRepository;
   private readonly ingestion: IngestionThread;
 
   constructor(private readonly dependencies: KnowledgeServiceDependencies) {
+    this.repository = new KnowledgeRepository({
+      m: dependencies.config.hnswM,
+      efConstruction: dependencies.config.hnswEfConstruction,
+    });
     this.ingestion = new IngestionThread({
       // Enough for any real document's XML; far below what a zip bomb expands to.
       maxUncompressedBytes: Math.max(256 * 1024 * 1024, dependencies.config.maxFileBytes * 2),

@@ -79,6 +79,46 @@ describe('resilientModel', () => {
     await expect(stream.getReader().read()).rejects.toThrow('stalled for 100 ms');
   });
 
+  it('merges text deltas that arrive in one event-loop turn, keeping every part and its order', async () => {
+    const parts: LanguageModelV3StreamPart[] = [
+      { type: 'stream-start', warnings: [] },
+      { type: 'text-start', id: 'a' },
+      { type: 'text-delta', id: 'a', delta: 'Hello' },
+      { type: 'text-delta', id: 'a', delta: ', ' },
+      { type: 'text-delta', id: 'a', delta: 'world' },
+      { type: 'text-end', id: 'a' },
+      { type: 'text-start', id: 'b' },
+      { type: 'text-delta', id: 'b', delta: 'later' },
+      { type: 'text-delta', id: 'b', delta: ' and more' },
+    ];
+    let index = 0;
+    const inner = fakeModel([
+      () =>
+        new ReadableStream<LanguageModelV3StreamPart>({
+          // Two bursts: the first seven parts arrive together, the rest on a later turn (one at a time).
+          async pull(controller) {
+            if (index === 7 || index === 8) await new Promise((resolve) => setTimeout(resolve, 5));
+            const part = parts[index++];
+            if (part) controller.enqueue(part);
+            else controller.close();
+          },
+        }),
+    ]);
+    const { stream } = await resilientModel(inner, { maxRetries: 0, timeoutMs: 1_000 }).doStream({ prompt: [] });
+    const received: LanguageModelV3StreamPart[] = [];
+    const reader = stream.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) received.push(next.value);
+    expect(received).toEqual([
+      { type: 'stream-start', warnings: [] },
+      { type: 'text-start', id: 'a' },
+      { type: 'text-delta', id: 'a', delta: 'Hello, world' },
+      { type: 'text-end', id: 'a' },
+      { type: 'text-start', id: 'b' },
+      { type: 'text-delta', id: 'b', delta: 'later' },
+      { type: 'text-delta', id: 'b', delta: ' and more' },
+    ]);
+  });
+
   it('spreads backoff with full jitter under a cap', () => {
     const delays = Array.from({ length: 200 }, () =>
       backoffDelayMs(10, { maxRetries: 3, timeoutMs: 1, maxDelayMs: 4_000 }),

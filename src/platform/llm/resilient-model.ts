@@ -144,28 +144,52 @@ export function resilientModel(inner: LanguageModelV3, options: ResilienceOption
         outer?.addEventListener('abort', onOuterAbort, { once: true });
         const release = () => {
           clearTimeout(idle);
+          clearImmediate(textFlush);
           outer?.removeEventListener('abort', onOuterAbort);
         };
-        // The start timer is cleared by attempt(); from here a stall between chunks aborts the stream.
+        // The start timer is cleared by attempt(); from here a stall between chunks aborts the stream. One timer,
+        // re-armed per chunk (refresh() allocates nothing; chunks come thousands a second).
         let idle: NodeJS.Timeout | undefined;
-        const armed = (streamController: TransformStreamDefaultController<LanguageModelV3StreamPart>) => {
-          clearTimeout(idle);
-          idle = setTimeout(() => {
-            const error = new LlmCallFailed(`the model stream stalled for ${options.timeoutMs} ms`);
-            release();
-            try {
-              streamController.error(error);
-            } catch {
-              // Already closed or cancelled.
-            }
-            controller.abort(error);
-          }, options.timeoutMs);
-          idle.unref();
+        // Text deltas that arrive in the same event-loop turn (one network read often carries several) go on as
+        // one: every part costs the AI SDK's pipeline of web streams the same, whatever its length.
+        let text: Extract<LanguageModelV3StreamPart, { type: 'text-delta' }> | undefined;
+        let textFlush: NodeJS.Immediate | undefined;
+        const flushText = (streamController: TransformStreamDefaultController<LanguageModelV3StreamPart>) => {
+          clearImmediate(textFlush);
+          textFlush = undefined;
+          if (!text) return;
+          const part = text;
+          text = undefined;
+          try {
+            streamController.enqueue(part);
+          } catch {
+            // The stream was cancelled or failed meanwhile.
+          }
         };
         const watchdog = new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
-          start: (streamController) => armed(streamController),
+          start: (streamController) => {
+            idle = setTimeout(() => {
+              const error = new LlmCallFailed(`the model stream stalled for ${options.timeoutMs} ms`);
+              release();
+              try {
+                streamController.error(error);
+              } catch {
+                // Already closed or cancelled.
+              }
+              controller.abort(error);
+            }, options.timeoutMs);
+            idle.unref();
+          },
           transform: (part, streamController) => {
-            armed(streamController);
+            idle?.refresh();
+            if (part.type === 'text-delta' && part.providerMetadata === undefined) {
+              if (text && text.id !== part.id) flushText(streamController);
+              if (text) text.delta += part.delta;
+              else text = { ...part };
+              textFlush ??= setImmediate(() => flushText(streamController));
+              return;
+            }
+            flushText(streamController);
             if (part.type === 'error') {
               const described = describe(part.error, scrub);
               streamController.enqueue({
@@ -177,7 +201,10 @@ export function resilientModel(inner: LanguageModelV3, options: ResilienceOption
             streamController.enqueue(part);
           },
           // (A consumer that cancels leaves the idle timer to fire once; it then only aborts a finished request.)
-          flush: release,
+          flush: (streamController) => {
+            flushText(streamController);
+            release();
+          },
         });
         return { ...result, stream: result.stream.pipeThrough(watchdog) };
       }),

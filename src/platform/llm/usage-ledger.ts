@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import type { Cache } from '../cache/cache.js';
 import type { Database } from '../database/database.js';
+import { preparedStatements } from '../database/prepared-statements.js';
 import type { Logger } from '../logger/logger.js';
 import { llmUsage } from './llm.schema.js';
 import type { PriceTable } from './prices.js';
@@ -34,6 +36,25 @@ export interface UsageReport {
   currentUserCostUsd: number;
 }
 
+// One row per model call (every chat answer writes at least one).
+const statements = preparedStatements((db) => ({
+  insert: db
+    .insert(llmUsage)
+    .values({
+      orgId: sql.placeholder('orgId'),
+      userId: sql.placeholder('userId'),
+      sessionId: sql.placeholder('sessionId'),
+      runId: sql.placeholder('runId'),
+      role: sql.placeholder('role'),
+      provider: sql.placeholder('provider'),
+      model: sql.placeholder('model'),
+      inputTokens: sql.placeholder('inputTokens'),
+      outputTokens: sql.placeholder('outputTokens'),
+      costUsd: sql.placeholder('costUsd'),
+    })
+    .prepare('llm_usage_insert'),
+}));
+
 const costTtlSeconds = 300;
 const costKey = (userId: string) => `api_cost:${userId}`;
 
@@ -58,7 +79,7 @@ export class UsageLedger {
 
   async record(entry: UsageEntry): Promise<{ costUsd: number }> {
     const costUsd = this.prices.costUsd(entry.model, entry.inputTokens, entry.outputTokens);
-    await this.database.db.insert(llmUsage).values({
+    await statements(this.database).insert.execute({
       orgId: entry.orgId,
       userId: entry.userId ?? null,
       sessionId: entry.sessionId ?? null,

@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -7,6 +10,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { ObjectStoreConfig } from '../../config/config.js';
 import { DomainError, Forbidden, NotFound, PayloadTooLarge, UpstreamUnavailable } from '../errors.js';
@@ -17,10 +21,13 @@ export type S3ObjectStoreConfig = Extract<ObjectStoreConfig, { kind: 's3' }>;
 
 export interface S3ObjectStoreOptions {
   /**
-   * PutObject needs the length up front, so stream bodies are read into memory first; longer streams are
-   * refused with PayloadTooLarge rather than risking the process's memory. Default 64 MiB.
+   * Stream bodies are sent in parts of this size (S3 multipart upload; S3 needs at least 5 MiB except for the
+   * last part), so memory holds one part at a time whatever the object's size. A stream that ends within the
+   * first part goes up in one PutObject. Default 8 MiB.
    */
-  maxBufferedBodyBytes?: number;
+  partSizeBytes?: number;
+  /** Longest stream body accepted; longer is refused with PayloadTooLarge. Default 5 TiB (S3's object limit). */
+  maxObjectBytes?: number;
   /** Keys per ListObjectsV2 page (S3 caps it at 1000). */
   listPageSize?: number;
   /** Total attempts per request, including the first. Default 3. */
@@ -45,13 +52,15 @@ export class S3ObjectStore implements ObjectStore {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
   private readonly bucket: string;
-  private readonly maxBufferedBodyBytes: number;
+  private readonly partSizeBytes: number;
+  private readonly maxObjectBytes: number;
   private readonly listPageSize: number;
   private readonly pingTimeoutMs: number;
 
   constructor(config: S3ObjectStoreConfig, options: S3ObjectStoreOptions = {}) {
     this.bucket = config.bucket;
-    this.maxBufferedBodyBytes = options.maxBufferedBodyBytes ?? 64 * 1024 * 1024;
+    this.partSizeBytes = options.partSizeBytes ?? 8 * 1024 * 1024;
+    this.maxObjectBytes = options.maxObjectBytes ?? 5 * 1024 ** 4;
     this.listPageSize = options.listPageSize ?? 1000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
     this.client = new S3Client({
@@ -76,7 +85,12 @@ export class S3ObjectStore implements ObjectStore {
     const path = objectPath(orgId, key);
     const contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
     validateContentType(contentType);
-    const bytes = await this.readBody(body);
+    if (body instanceof Readable) return this.putStream(path, key, body, contentType);
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    return this.putBytes(path, key, bytes, contentType);
+  }
+
+  private async putBytes(path: string, key: string, bytes: Uint8Array, contentType: string): Promise<ObjectInfo> {
     const response = await this.call('object', () =>
       this.client.send(
         new PutObjectCommand({
@@ -192,26 +206,101 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  private async readBody(body: ObjectBody): Promise<Uint8Array> {
-    if (typeof body === 'string') return Buffer.from(body, 'utf8');
-    if (body instanceof Uint8Array) return body;
-    const chunks: Buffer[] = [];
-    let length = 0;
+  /**
+   * Reads the stream a part at a time: a body within one part is a single PutObject; a longer one is a multipart
+   * upload whose parts are sent as they fill, so the stream waits (backpressure) while a part uploads. Nothing is
+   * visible until the upload completes; on any failure it is aborted, leaving the previous version in place.
+   */
+  private async putStream(path: string, key: string, body: Readable, contentType: string): Promise<ObjectInfo> {
+    const parts = this.parts(body);
+    const first = await parts.next();
+    const firstPart = first.done ? Buffer.alloc(0) : first.value;
+    if (first.done || firstPart.length < this.partSizeBytes) {
+      // Ended within the first part (the generator yields a short part only at the end).
+      await parts.return(undefined);
+      return this.putBytes(path, key, firstPart, contentType);
+    }
+    const created = await this.call('object', () =>
+      this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: path, ContentType: contentType })),
+    );
+    const uploadId = created.UploadId;
+    if (!uploadId) throw new UpstreamUnavailable('The object store started a multipart upload without an id');
+    const completed: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+    let size = 0;
+    try {
+      let part: Buffer | undefined = firstPart;
+      while (part) {
+        const partNumber = completed.length + 1;
+        const bytes = part;
+        const uploaded = await this.call('object', () =>
+          this.client.send(
+            new UploadPartCommand({
+              Bucket: this.bucket,
+              Key: path,
+              UploadId: uploadId,
+              PartNumber: partNumber,
+              Body: bytes,
+              ContentLength: bytes.byteLength,
+            }),
+            { requestTimeout: 0 },
+          ),
+        );
+        completed.push({ ETag: uploaded.ETag, PartNumber: partNumber });
+        size += bytes.byteLength;
+        const next = await parts.next();
+        part = next.done ? undefined : next.value;
+      }
+      const response = await this.call('object', () =>
+        this.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: path,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: completed },
+          }),
+          { requestTimeout: 0 },
+        ),
+      );
+      return { key, size, contentType, ...etagOf(response.ETag) };
+    } catch (error) {
+      await parts.return(undefined);
+      // Best effort: parts of an upload never completed are invisible, and a bucket lifecycle rule
+      // (AbortIncompleteMultipartUpload) removes any an abort could not.
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: path, UploadId: uploadId }))
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The stream cut into parts of `partSizeBytes`; only the last may be shorter. */
+  private async *parts(body: Readable): AsyncGenerator<Buffer, void, undefined> {
+    let chunks: Buffer[] = [];
+    let buffered = 0;
+    let total = 0;
     for await (const chunk of body as AsyncIterable<unknown>) {
       let bytes: Buffer;
       if (typeof chunk === 'string') bytes = Buffer.from(chunk, 'utf8');
       else if (chunk instanceof Uint8Array) bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       else throw new TypeError('Object body streams must produce strings or bytes');
-      length += bytes.length;
-      if (length > this.maxBufferedBodyBytes) {
+      total += bytes.length;
+      if (total > this.maxObjectBytes) {
         // Leaving the loop destroys the stream, so the producer stops too.
-        throw new PayloadTooLarge(`Streamed objects may be at most ${this.maxBufferedBodyBytes} bytes`, {
-          limitBytes: this.maxBufferedBodyBytes,
+        throw new PayloadTooLarge(`Objects may be at most ${this.maxObjectBytes} bytes`, {
+          limitBytes: this.maxObjectBytes,
         });
       }
       chunks.push(bytes);
+      buffered += bytes.length;
+      while (buffered >= this.partSizeBytes) {
+        const joined = Buffer.concat(chunks, buffered);
+        yield joined.subarray(0, this.partSizeBytes);
+        const rest = joined.subarray(this.partSizeBytes);
+        chunks = rest.length > 0 ? [rest] : [];
+        buffered = rest.length;
+      }
     }
-    return Buffer.concat(chunks, length);
+    if (buffered > 0 || total === 0) yield Buffer.concat(chunks, buffered);
   }
 }
 

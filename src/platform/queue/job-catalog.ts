@@ -100,6 +100,15 @@ export const jobCatalog = {
     timeoutSeconds: 10 * 60,
     policy: 'singleton',
   }),
+  // Every 5 minutes: index chat conversations idle for AURORA_KB_CONVERSATION_IDLE_MINUTES as knowledge memory.
+  'chat.memory.sweep': defineJob({
+    payload: z.object({}),
+    retryLimit: 1,
+    retryDelaySeconds: 60,
+    retryBackoff: false,
+    timeoutSeconds: 10 * 60,
+    policy: 'short',
+  }),
   // Send one investigation notification to one channel (Slack, email, webhook); the message is stored with the delivery.
   'notification.deliver': defineJob({
     payload: z.object({ orgId: z.uuid(), deliveryId: z.uuid() }),

@@ -2660,6 +2660,8 @@ export interface paths {
                                 kind: "runbook" | "postmortem" | "doc" | "incident" | "conversation";
                                 page: number | null;
                                 score: number;
+                                /** @description memory documents: the incident id (kind incident) or chat session id (kind conversation) */
+                                sourceId: string | null;
                                 text: string;
                                 title: string;
                             }[];

@@ -1,0 +1,2 @@
+ALTER TABLE "chat_sessions" ADD COLUMN "memory_indexed_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "chat_sessions_memory_pending_idx" ON "chat_sessions" USING btree ("updated_at") WHERE "chat_sessions"."memory_indexed_at" is null or "chat_sessions"."updated_at" > "chat_sessions"."memory_indexed_at";
