@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
-import { hnswIndexParameters, KnowledgeService, vectorIndexStatement } from '../src/features/knowledge/index.js';
+import {
+  hnswIndexParameters,
+  KnowledgeService,
+  vectorIndexesOf,
+  vectorIndexStatement,
+} from '../src/features/knowledge/index.js';
 import { AuditLog } from '../src/platform/audit/audit-log.js';
 import type { Database, Executor } from '../src/platform/database/database.js';
 import { type Embedder, NoEmbedder, normalize } from '../src/platform/embeddings/embedder.js';
@@ -293,13 +298,9 @@ async function timeSearches(knowledge: KnowledgeService, orgId: string, seed: nu
   return summarize(samples);
 }
 
-/** Drops every HNSW index over vectors of `dimensions`, whatever parameters built it (their names differ). */
+/** Drops every HNSW index over vectors of `dimensions`, whatever parameters built it. */
 async function dropVectorIndexes(database: Database, dimensions: number): Promise<void> {
-  const rows = await database.query<{ name: string }>(
-    `select indexname as name from pg_indexes where tablename = 'knowledge_embeddings' and indexname like $1`,
-    [`knowledge_embeddings_hnsw_${dimensions}%`],
-  );
-  for (const { name } of rows) await database.exec(`drop index if exists "${name}"`);
+  for (const name of await vectorIndexesOf(database, dimensions)) await database.exec(`drop index if exists "${name}"`);
 }
 
 export const knowledgeSuite: Suite = {

@@ -1,4 +1,9 @@
-export { hnswIndexParameters, vectorIndexName, vectorIndexStatement } from './knowledge.repository.js';
+export {
+  hnswIndexParameters,
+  vectorIndexesOf,
+  vectorIndexName,
+  vectorIndexStatement,
+} from './knowledge.repository.js';
 export { registerKnowledgeRoutes, searchResultSchema } from './knowledge.routes.js';
 export { type DocumentKind, documentKinds, type MemoryKind, memoryKinds } from './knowledge.schema.js';
 export {

@@ -56,6 +56,16 @@ export function vectorIndexName(dimensions: number, parameters: HnswParameters =
     : `knowledge_embeddings_hnsw_${dimensions}_m${parameters.m}_ef${parameters.efConstruction}`;
 }
 
+/** The HNSW indexes that exist over vectors of `dimensions`, whatever parameters built them. */
+export async function vectorIndexesOf(executor: Executor, dimensions: number): Promise<string[]> {
+  const rows = await executor.query<{ name: string }>(
+    `select indexname as name from pg_indexes where tablename = 'knowledge_embeddings'
+       and (indexname = $1 or indexname like $2)`,
+    [vectorIndexName(dimensions), `${vectorIndexName(dimensions)}\\_m%`],
+  );
+  return rows.map((row) => row.name);
+}
+
 /** The HNSW index for vectors of `dimensions`: partial, over a typed cast, since one table holds every model's. */
 export function vectorIndexStatement(dimensions: number, parameters: HnswParameters = hnswIndexParameters): string {
   return `create index if not exists ${vectorIndexName(dimensions, parameters)} on knowledge_embeddings
@@ -260,12 +270,9 @@ export class KnowledgeRepository {
           await database.exec(vectorIndexStatement(dimensions, this.hnsw));
           // An index built with other parameters (the setting changed) is superseded once the new one exists.
           const current = vectorIndexName(dimensions, this.hnsw);
-          const superseded = await database.query<{ name: string }>(
-            `select indexname as name from pg_indexes where tablename = 'knowledge_embeddings'
-               and (indexname = $1 or indexname like $2) and indexname <> $3`,
-            [`knowledge_embeddings_hnsw_${dimensions}`, `knowledge_embeddings_hnsw_${dimensions}\\_m%`, current],
-          );
-          for (const { name } of superseded) await database.exec(`drop index if exists "${name}"`);
+          for (const name of await vectorIndexesOf(database, dimensions)) {
+            if (name !== current) await database.exec(`drop index if exists "${name}"`);
+          }
         })
         .catch((error) => {
           this.vectorIndexes.delete(dimensions);
