@@ -552,7 +552,11 @@ export const knowledgeSuite: Suite = {
           notes.push(`${label}: no pgvector extension, so hybrid search and HNSW recall were not measured there.`);
         }
       } finally {
-        await bench.drop();
+        // AURORA_BENCH_KNOWLEDGE_KEEP_DATABASE=1 keeps a PostgreSQL database for inspection (drop it by hand).
+        if (backend === 'postgres' && process.env.AURORA_BENCH_KNOWLEDGE_KEEP_DATABASE) {
+          await bench.database.close();
+          context.progress(`kept the PostgreSQL database (${bench.serverVersion})`);
+        } else await bench.drop();
       }
     }
     tables.unshift(

@@ -76,9 +76,10 @@ export function vectorIndexStatement(dimensions: number, parameters: HnswParamet
 /**
  * Ranking reads every matching chunk's positions, so a query of common words over a large corpus would rank tens
  * of thousands of rows; only the first this many matches are ranked (a query that broad has that many relevant
- * chunks anyway).
+ * chunks anyway, and hybrid search adds the semantic neighbours). Reading the rows is most of a search's cost: at
+ * 100k chunks on PostgreSQL, 5,000 put the p95 at 45–52 ms and 2,000 at 22–24 ms (docs/benchmarks.md §8).
  */
-const maxRankedMatches = 5_000;
+const maxRankedMatches = 2_000;
 
 export class KnowledgeRepository {
   constructor(private readonly hnsw: HnswParameters = hnswIndexParameters) {}
