@@ -45,6 +45,35 @@ describe(`database adapter (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'
     expect(gone).toHaveLength(0);
   });
 
+  it('runs statements issued together in a transaction in the order issued', async () => {
+    const id = randomUUID();
+    // Neither statement awaits the other: on PostgreSQL they are pipelined, on PGlite queued.
+    const [, counted] = await test.database.transaction((tx) =>
+      Promise.all([
+        tx.query('insert into organizations (id, name) values ($1, $2)', [id, `org-${id}`]),
+        tx.query<{ count: number }>('select count(*)::int as count from organizations where id = $1', [id]),
+      ]),
+    );
+    expect(counted[0]?.count).toBe(1);
+  });
+
+  it('does not report a commit when a failed statement aborted the transaction', async () => {
+    const id = randomUUID();
+    let announced = false;
+    await expect(
+      test.database.transaction(async (tx) => {
+        tx.afterCommit(() => {
+          announced = true;
+        });
+        await tx.query('insert into organizations (id, name) values ($1, $2)', [id, `org-${id}`]);
+        // A failure nobody awaits: the server aborts the transaction and COMMIT answers ROLLBACK.
+        await tx.query('select 1 / 0').catch(() => undefined);
+      }),
+    ).rejects.toThrow(/rolled back/);
+    expect(announced).toBe(false);
+    expect(await test.database.query('select 1 from organizations where id = $1', [id])).toHaveLength(0);
+  });
+
   it('enables pgvector on PGlite', async () => {
     const rows = await test.database.query<{ extname: string }>(
       "select extname from pg_extension where extname = 'vector'",

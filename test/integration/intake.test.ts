@@ -218,6 +218,37 @@ describe('alert intake', () => {
     expect(await incidentsOf('edge-proxy')).toHaveLength(1);
   });
 
+  it('answers an error when storing fails midway, stores none of that delivery, and keeps serving', async () => {
+    // Firing then resolved for one fingerprint makes two steps in one transaction: the first step's insert fails
+    // (refused by a trigger), and the second step's statement then finds the transaction aborted. Neither
+    // failure may go unhandled and take the process down.
+    await app.platform.database.exec(`
+      create or replace function refuse_test_alert() returns trigger language plpgsql as $$
+      begin
+        if new.service = 'refused-by-test' then raise exception 'refused by the test'; end if;
+        return new;
+      end $$;
+      create trigger refuse_test_alert before insert on alerts for each row execute function refuse_test_alert();`);
+    try {
+      const fingerprint = 'f00dfeedf00dfeed';
+      const refused = await deliver(
+        alertmanagerPayload([
+          { alertname: 'Refused', service: 'refused-by-test', fingerprint },
+          { alertname: 'Refused', service: 'refused-by-test', fingerprint, status: 'resolved' },
+        ]),
+      );
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      const stored = await app.platform.database.query("select 1 from alerts where service = 'refused-by-test'");
+      expect(stored).toHaveLength(0);
+      const next = await deliver(alertmanagerPayload([{ alertname: 'StillServing', service: 'after-refusal' }]));
+      expect(next.status).toBe(200);
+      expect(await incidentsOf('after-refusal')).toHaveLength(1);
+    } finally {
+      await app.platform.database.exec('drop trigger refuse_test_alert on alerts; drop function refuse_test_alert();');
+    }
+  });
+
   it('rejects unauthenticated deliveries with 401, stores nothing, and counts and audits them', async () => {
     const payload = alertmanagerPayload([{ alertname: 'Sneaky', service: 'intruder' }]);
     const wrong = await deliver(payload, { secret: 'whsec_wrong' });

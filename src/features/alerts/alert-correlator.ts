@@ -18,16 +18,26 @@ export interface StoredAlert {
 
 /**
  * Implemented by the incidents feature and wired by the composition root (so alerts does not depend on
- * incidents). Both calls run in the intake transaction, so incidents, their investigation jobs and the
- * alerts commit together. Each returns the live events to publish after commit.
+ * incidents). Everything runs in the intake transaction, so incidents, their investigation jobs and the
+ * alerts commit together.
  */
 export interface AlertCorrelator {
   /**
-   * New firing alerts, before they are inserted: sets each one's `incidentId` and `correlation`,
-   * joining open incidents or creating them (with their investigation jobs). Deciding first lets each
-   * alert row be written once, with its incident.
+   * Starts correlating one intake transaction: reads the org's rules and its open incidents. Intake starts it
+   * together with its own reads, so they share a round trip to the database.
    */
-  assign(transaction: Executor, orgId: string, fresh: StoredAlert[], now: Date): Promise<AuroraEvent[]>;
-  /** Everything the batch stored, after it is written: repeats, resolutions, incidents left with nothing firing. */
-  settle(transaction: Executor, orgId: string, stored: StoredAlert[], now: Date): Promise<AuroraEvent[]>;
+  open(transaction: Executor, orgId: string, now: Date): Promise<CorrelationRound>;
+}
+
+/** Correlation within one intake transaction. Both calls return the live events to publish after commit. */
+export interface CorrelationRound {
+  /**
+   * New firing alerts, before they are inserted: sets each one's `incidentId` and `correlation` before it
+   * returns, joining open incidents or creating them (with their investigation jobs). Deciding first lets each
+   * alert row be written once, with its incident. The incident writes are issued at once; `written` settles
+   * when they are done, so the caller can issue its own writes in the same round trip.
+   */
+  assign(fresh: StoredAlert[]): { events: AuroraEvent[]; written: Promise<void> };
+  /** Everything the batch stored, once written or issued: repeats, resolutions, incidents left with nothing firing. */
+  settle(stored: StoredAlert[]): Promise<AuroraEvent[]>;
 }

@@ -23,7 +23,8 @@ export interface IncomingAlert {
  */
 export function toJsonParameter(value: unknown): string {
   const json = JSON.stringify(value);
-  if (!/\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(json)) return json;
+  // JSON.stringify writes escapes in lower case, so a case-sensitive scan is enough (and faster).
+  if (!/\\u0000|\\ud[89a-f]/.test(json)) return json;
   return JSON.stringify(value, (_key, item: unknown) =>
     typeof item === 'string' ? item.replaceAll('\u0000', '\ufffd').toWellFormed() : item,
   );

@@ -8,7 +8,7 @@ export {
   type Severity,
   severities,
 } from './alert.model.js';
-export type { AlertCorrelator, StoredAlert } from './alert-correlator.js';
+export type { AlertCorrelator, CorrelationRound, StoredAlert } from './alert-correlator.js';
 export { type AlertRow, AlertsRepository } from './alerts.repository.js';
 export { registerAlertRoutes } from './alerts.routes.js';
 export { type IntakeDependencies, IntakeService } from './intake.service.js';

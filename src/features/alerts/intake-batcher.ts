@@ -155,14 +155,30 @@ export class IntakeBatcher {
     }
   }
 
+  /**
+   * One batch in one transaction, in three round trips on PostgreSQL: the lock and every read; all the writes;
+   * the commit. Statements in a round are issued without awaiting each other and run in the order issued.
+   */
   private async store(
     transaction: Executor,
     orgId: string,
     submissions: IntakeSubmission[],
   ): Promise<{ outcomes: IntakeOutcome[]; events: AuroraEvent[] }> {
     const now = new Date();
-    await transaction.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`aurora.intake:${orgId}`]);
-    const duplicates = await this.findReplays(transaction, orgId, submissions, now);
+    const firingFingerprints = [
+      ...new Set(
+        submissions.flatMap((submission) =>
+          submission.alerts.filter((alert) => alert.status === 'firing').map((alert) => alert.fingerprint),
+        ),
+      ),
+    ];
+    // The lock is issued first, so the reads after it see what earlier batches of this org committed.
+    const [, duplicates, firingBefore, correlation] = await Promise.all([
+      transaction.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`aurora.intake:${orgId}`]),
+      this.findReplays(transaction, orgId, submissions, now),
+      this.repository.findFiring(transaction, orgId, firingFingerprints),
+      this.correlator.open(transaction, orgId, now),
+    ]);
     const accepted = submissions.filter((_, index) => !duplicates.has(index));
     const payloads = new Map<IntakeSubmission, StoredPayload>();
     for (const submission of accepted) {
@@ -175,18 +191,29 @@ export class IntakeBatcher {
         receivedAt: submission.receivedAt,
       });
     }
-    await this.repository.insertPayloads(transaction, orgId, [...payloads.values()]);
+    const writes: Array<Promise<unknown>> = [];
+    // Awaited together at the end; marked handled now, so a failure noticed earlier (say, by a later segment's
+    // read in the aborted transaction) does not leave the others as unhandled rejections.
+    const issue = (write: Promise<unknown>) => {
+      write.catch(() => undefined);
+      writes.push(write);
+    };
+    issue(this.repository.insertPayloads(transaction, orgId, [...payloads.values()]));
 
     const stored: StoredAlert[] = [];
     const events: AuroraEvent[] = [];
-    for (const segment of segments(accepted, payloads)) {
+    for (const [index, segment] of segments(accepted, payloads).entries()) {
       const firing = segment.filter((incoming) => incoming.alert.status === 'firing');
       const resolved = segment.filter((incoming) => incoming.alert.status === 'resolved');
-      const existing = await this.repository.findFiring(
-        transaction,
-        orgId,
-        firing.map((incoming) => incoming.alert.fingerprint),
-      );
+      // A later segment follows a change of status within the batch (rare): it must see the earlier ones' writes.
+      const existing =
+        index === 0
+          ? firingBefore
+          : await this.repository.findFiring(
+              transaction,
+              orgId,
+              firing.map((incoming) => incoming.alert.fingerprint),
+            );
       const fresh: Array<StoredAlert & { incoming: IncomingAlert }> = [];
       const repeats: Array<StoredAlert & { incoming: IncomingAlert }> = [];
       for (const incoming of firing) {
@@ -203,17 +230,27 @@ export class IntakeBatcher {
         (current ? repeats : fresh).push(entry);
       }
       // The correlator picks each new alert's incident first, so the row is written once, already attached.
-      if (fresh.length > 0) events.push(...(await this.correlator.assign(transaction, orgId, fresh, now)));
-      await this.repository.insertFiring(transaction, orgId, fresh);
-      await this.repository.updateRepeats(transaction, orgId, repeats);
-      stored.push(...fresh, ...repeats, ...(await this.repository.resolve(transaction, orgId, resolved)));
+      if (fresh.length > 0) {
+        const assigned = correlation.assign(fresh);
+        events.push(...assigned.events);
+        issue(assigned.written);
+      }
+      issue(this.repository.insertFiring(transaction, orgId, fresh));
+      issue(this.repository.updateRepeats(transaction, orgId, repeats));
+      stored.push(...fresh, ...repeats);
+      if (resolved.length > 0) stored.push(...(await this.repository.resolve(transaction, orgId, resolved)));
     }
-    if (stored.length > 0) events.push(...(await this.correlator.settle(transaction, orgId, stored, now)));
-    await this.integrations.touchReceived(
-      transaction,
-      [...new Set(accepted.map((submission) => submission.integrationId))],
-      now,
+    if (stored.length > 0) {
+      issue(correlation.settle(stored).then((settled) => events.push(...settled)));
+    }
+    issue(
+      this.integrations.touchReceived(
+        transaction,
+        [...new Set(accepted.map((submission) => submission.integrationId))],
+        now,
+      ),
     );
+    await Promise.all(writes);
 
     for (const submission of accepted) {
       if (submission.alerts.length === 0) continue;

@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/database/database.js';
 import type { AuroraEvent } from '../../platform/events/event-bus.js';
 import type { AuroraJobCatalog } from '../../platform/queue/job-catalog.js';
 import type { Queue } from '../../platform/queue/queue.js';
-import type { AlertCorrelator, Severity, StoredAlert } from '../alerts/index.js';
+import type { AlertCorrelator, CorrelationRound, Severity, StoredAlert } from '../alerts/index.js';
 import {
   bestIncident,
   type CorrelationCandidate,
@@ -12,7 +12,12 @@ import {
   serviceScorer,
   titleSimilarityScorer,
 } from './correlation.js';
-import { IncidentsRepository, type NewIncident, type NewIncidentEvent } from './incidents.repository.js';
+import {
+  type IncidentSettings,
+  IncidentsRepository,
+  type NewIncident,
+  type NewIncidentEvent,
+} from './incidents.repository.js';
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, high: 2, critical: 3 };
 
@@ -32,20 +37,40 @@ export class IncidentCorrelator implements AlertCorrelator {
     private readonly extraScorers: ScorerProvider = () => [],
   ) {}
 
-  async assign(transaction: Executor, orgId: string, fresh: StoredAlert[], now: Date): Promise<AuroraEvent[]> {
-    const settings = await this.incidents.settings(transaction, orgId);
+  async open(transaction: Executor, orgId: string, now: Date): Promise<CorrelationRound> {
+    const [settings, candidates] = await Promise.all([
+      this.incidents.settings(transaction, orgId),
+      this.incidents.openCandidates(transaction, orgId, now),
+    ]);
+    return new IncidentCorrelationRound(transaction, orgId, now, settings, candidates, this.incidents, this.queue, [
+      groupKeyScorer,
+      serviceScorer,
+      titleSimilarityScorer(settings.titleSimilarityWeight),
+      ...this.extraScorers(orgId),
+    ]);
+  }
+}
+
+class IncidentCorrelationRound implements CorrelationRound {
+  constructor(
+    private readonly transaction: Executor,
+    private readonly orgId: string,
+    private readonly now: Date,
+    private readonly settings: IncidentSettings,
+    /** Open incidents in the window, newest activity first; new incidents and attachments are added as they happen. */
+    private readonly candidates: CorrelationCandidate[],
+    private readonly incidents: IncidentsRepository,
+    private readonly queue: Queue<AuroraJobCatalog>,
+    private readonly scorers: CorrelationScorer[],
+  ) {}
+
+  assign(fresh: StoredAlert[]): { events: AuroraEvent[]; written: Promise<void> } {
+    const { transaction, orgId, now, candidates } = this;
     const rules = {
-      windowMinutes: settings.correlationWindowMinutes,
-      threshold: settings.correlationThreshold,
-      scorers: [
-        groupKeyScorer,
-        serviceScorer,
-        titleSimilarityScorer(settings.titleSimilarityWeight),
-        ...this.extraScorers(orgId),
-      ],
+      windowMinutes: this.settings.correlationWindowMinutes,
+      threshold: this.settings.correlationThreshold,
+      scorers: this.scorers,
     };
-    const since = new Date(now.getTime() - settings.correlationWindowMinutes * 60_000);
-    const candidates: CorrelationCandidate[] = await this.incidents.openCandidates(transaction, orgId, since);
     const created: NewIncident[] = [];
     const perIncident = new Map<
       string,
@@ -92,20 +117,8 @@ export class IncidentCorrelator implements AlertCorrelator {
       perIncident.set(entry.incidentId, aggregate);
     }
 
-    await this.incidents.insertIncidents(transaction, orgId, created);
-    await this.incidents.applyAttachments(
-      transaction,
-      orgId,
-      [...perIncident].map(([incidentId, aggregate]) => ({ incidentId, ...aggregate })),
-    );
     const timeline: NewIncidentEvent[] = [];
     for (const incident of created) {
-      // One investigation per new incident, in this transaction: committed together or not at all.
-      await this.queue.enqueue(
-        'investigation.run',
-        { orgId, incidentId: incident.id, reason: 'new incident' },
-        { transaction, singletonKey: incident.id, id: incident.investigationJobId ?? undefined },
-      );
       timeline.push({
         incidentId: incident.id,
         type: 'incident.created',
@@ -132,7 +145,24 @@ export class IncidentCorrelator implements AlertCorrelator {
         },
       });
     }
-    await this.incidents.insertEvents(transaction, orgId, timeline);
+    const attachments = [...perIncident].map(([incidentId, aggregate]) => ({ incidentId, ...aggregate }));
+    const written = (async () => {
+      // New incidents must exist before their counts are updated; a storm's later batches create none, so the
+      // writes below usually go out together with the caller's.
+      if (created.length > 0) await this.incidents.insertIncidents(transaction, orgId, created);
+      await Promise.all([
+        this.incidents.applyAttachments(transaction, orgId, attachments),
+        this.incidents.insertEvents(transaction, orgId, timeline),
+        // One investigation per new incident, in this transaction: committed together or not at all.
+        ...created.map((incident) =>
+          this.queue.enqueue(
+            'investigation.run',
+            { orgId, incidentId: incident.id, reason: 'new incident' },
+            { transaction, singletonKey: incident.id, id: incident.investigationJobId ?? undefined },
+          ),
+        ),
+      ]);
+    })();
 
     const events: AuroraEvent[] = created.map((incident) => ({
       type: 'incident.created',
@@ -142,16 +172,18 @@ export class IncidentCorrelator implements AlertCorrelator {
     for (const incidentId of perIncident.keys()) {
       if (!createdIds.has(incidentId)) events.push({ type: 'incident.updated', orgId, data: { incidentId } });
     }
-    return events;
+    return { events, written };
   }
 
-  async settle(transaction: Executor, orgId: string, stored: StoredAlert[], now: Date): Promise<AuroraEvent[]> {
+  async settle(stored: StoredAlert[]): Promise<AuroraEvent[]> {
+    const { transaction, orgId, now } = this;
     const repeated = [
       ...new Set(
         stored.filter((entry) => entry.change === 'repeated' && entry.incidentId).map((entry) => entry.incidentId!),
       ),
     ];
-    await this.incidents.touch(transaction, orgId, repeated, now);
+    const touched = this.incidents.touch(transaction, orgId, repeated, now);
+    touched.catch(() => undefined); // awaited below; handled now in case resolving fails first
 
     const resolvedByIncident = new Map<string, number>();
     for (const entry of stored) {
@@ -165,8 +197,7 @@ export class IncidentCorrelator implements AlertCorrelator {
       actorType: 'system',
       details: { count },
     }));
-    const settings = resolvedByIncident.size > 0 ? await this.incidents.settings(transaction, orgId) : undefined;
-    const resolvedIncidents = settings?.resolveWhenAlertsResolve
+    const resolvedIncidents = this.settings.resolveWhenAlertsResolve
       ? await this.incidents.resolveWithoutFiringAlerts(transaction, orgId, [...resolvedByIncident.keys()], now)
       : [];
     for (const incidentId of resolvedIncidents) {
@@ -177,7 +208,7 @@ export class IncidentCorrelator implements AlertCorrelator {
         details: { to: 'resolved', reason: 'all alerts resolved' },
       });
     }
-    await this.incidents.insertEvents(transaction, orgId, timeline);
+    await Promise.all([touched, this.incidents.insertEvents(transaction, orgId, timeline)]);
 
     const resolved = new Set(resolvedIncidents);
     return [...new Set([...repeated, ...resolvedByIncident.keys()])].map((incidentId) => ({

@@ -52,19 +52,16 @@ export interface IncidentListFilter {
   cursor?: { startedAt: Date; id: string };
 }
 
-const openStatuses = ['open', 'investigating', 'analyzed'] as const;
-
 export class IncidentsRepository {
+  /** Raw SQL rather than a drizzle builder: every intake transaction reads it, and building costs more than running. */
   async settings(executor: Executor, orgId: string): Promise<IncidentSettings> {
-    const [row] = await executor.db.select().from(incidentSettings).where(eq(incidentSettings.orgId, orgId)).limit(1);
-    return row
-      ? {
-          correlationWindowMinutes: row.correlationWindowMinutes,
-          correlationThreshold: row.correlationThreshold,
-          titleSimilarityWeight: row.titleSimilarityWeight,
-          resolveWhenAlertsResolve: row.resolveWhenAlertsResolve,
-        }
-      : defaultIncidentSettings;
+    const [row] = await executor.query<IncidentSettings>(
+      `select correlation_window_minutes as "correlationWindowMinutes", correlation_threshold as "correlationThreshold",
+         title_similarity_weight as "titleSimilarityWeight", resolve_when_alerts_resolve as "resolveWhenAlertsResolve"
+       from incident_settings where org_id = $1`,
+      [orgId],
+    );
+    return row ?? defaultIncidentSettings;
   }
 
   async saveSettings(executor: Executor, orgId: string, settings: IncidentSettings): Promise<void> {
@@ -74,26 +71,22 @@ export class IncidentsRepository {
       .onConflictDoUpdate({ target: incidentSettings.orgId, set: { ...settings, updatedAt: new Date() } });
   }
 
-  async openCandidates(executor: Executor, orgId: string, since: Date): Promise<CorrelationCandidate[]> {
-    return executor.db
-      .select({
-        id: incidents.id,
-        title: incidents.title,
-        service: incidents.service,
-        environment: incidents.environment,
-        groupKey: incidents.groupKey,
-        lastAlertAt: incidents.lastAlertAt,
-      })
-      .from(incidents)
-      .where(
-        and(
-          eq(incidents.orgId, orgId),
-          inArray(incidents.status, [...openStatuses]),
-          sql`${incidents.lastAlertAt} >= ${since.toISOString()}`,
-        ),
-      )
-      .orderBy(desc(incidents.lastAlertAt))
-      .limit(500);
+  /**
+   * Open incidents with activity within the org's correlation window before `now` (its setting, or the default),
+   * newest first. The window is read in the same statement, so this needs no earlier read of the settings.
+   */
+  async openCandidates(executor: Executor, orgId: string, now: Date): Promise<CorrelationCandidate[]> {
+    const rows = await executor.query<Omit<CorrelationCandidate, 'lastAlertAt'> & { lastAlertAt: Date | string }>(
+      `select id, title, service, environment, group_key as "groupKey", last_alert_at as "lastAlertAt"
+       from incidents
+       where org_id = $1 and status in ('open', 'investigating', 'analyzed')
+         and last_alert_at >= $2::timestamptz - interval '1 minute' * coalesce(
+           (select correlation_window_minutes from incident_settings where org_id = $1), $3)
+       order by last_alert_at desc
+       limit 500`,
+      [orgId, now.toISOString(), defaultIncidentSettings.correlationWindowMinutes],
+    );
+    return rows.map((row) => ({ ...row, lastAlertAt: new Date(row.lastAlertAt) }));
   }
 
   async insertIncidents(executor: Executor, orgId: string, rows: NewIncident[]): Promise<void> {
@@ -174,17 +167,28 @@ export class IncidentsRepository {
     return rows.map((row) => row.id);
   }
 
+  /** In the order given (the timeline sorts by id). Raw SQL: intake writes events in every transaction. */
   async insertEvents(executor: Executor, orgId: string, events: NewIncidentEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await executor.db.insert(incidentEvents).values(
-      events.map((event) => ({
+    await executor.query(
+      `insert into incident_events (org_id, incident_id, type, actor_type, actor_id, details)
+       select $1, incident_id, type, actor_type, actor_id, coalesce(details, '{}')
+       from rows from (jsonb_to_recordset($2::jsonb)
+         as (incident_id uuid, type text, actor_type text, actor_id text, details jsonb))
+         with ordinality as x(incident_id, type, actor_type, actor_id, details, position)
+       order by position`,
+      [
         orgId,
-        incidentId: event.incidentId,
-        type: event.type,
-        actorType: event.actorType,
-        actorId: event.actorId ?? null,
-        details: event.details ?? {},
-      })),
+        JSON.stringify(
+          events.map((event) => ({
+            incident_id: event.incidentId,
+            type: event.type,
+            actor_type: event.actorType,
+            actor_id: event.actorId ?? null,
+            details: event.details ?? {},
+          })),
+        ),
+      ],
     );
   }
 

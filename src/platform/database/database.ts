@@ -6,7 +6,12 @@ export type Db = PgDatabase<PgQueryResultHKT>;
 /** Something that runs SQL: the database itself, or an open transaction. Repositories accept either. */
 export interface Executor {
   readonly db: Db;
-  /** Parameterised SQL with $1…$n placeholders. Cast bigint results (`::int`) so both backends agree. */
+  /**
+   * Parameterised SQL with $1…$n placeholders. Cast bigint results (`::int`) so both backends agree.
+   * In a transaction, statements run in the order `query` was called, and ones issued without awaiting the
+   * previous answer share a round trip (PostgreSQL pipelines them; PGlite queues them). Drizzle builders send
+   * a microtask later than they are awaited, so where order matters among concurrent statements, use `query`.
+   */
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
   /**
    * Runs `callback` once the surrounding transaction commits (never if it rolls back); outside a

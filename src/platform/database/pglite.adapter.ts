@@ -47,13 +47,21 @@ export async function openPglite(
     afterCommit: root.afterCommit,
     async transaction(work) {
       const callbacks: Array<() => void> = [];
-      const result = await client.transaction(async (transaction) =>
-        work(
+      const result = await client.transaction(async (transaction) => {
+        const value = await work(
           executorFor(transaction, drizzle(transaction as unknown as PGlite) as unknown as Db, (callback) =>
             callbacks.push(callback),
           ),
-        ),
-      );
+        );
+        // A statement that failed without `work` noticing has aborted the transaction, and PGlite would still
+        // resolve (COMMIT answers ROLLBACK): one more statement tells.
+        try {
+          await transaction.query('select 1');
+        } catch (error) {
+          throw new Error(`the transaction was rolled back (${(error as Error).message})`);
+        }
+        return value;
+      });
       runAll(callbacks);
       return result;
     },
