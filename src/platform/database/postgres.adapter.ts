@@ -66,6 +66,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         translateDatabaseError(error);
       }
       let broken: Error | undefined;
+      /** COMMIT answered ROLLBACK: the transaction is over, and a ROLLBACK would only draw a server warning. */
+      let endedByServer = false;
       const callbacks: Array<() => void> = [];
       try {
         await client.query('BEGIN');
@@ -75,15 +77,20 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         // A transaction that hit an error (say, in a pipelined statement whose failure nobody awaited) ends with
         // COMMIT answering ROLLBACK; that must not pass for success.
         const committed = await client.query('COMMIT');
-        if (committed.command !== 'COMMIT') throw new Error(`the transaction was rolled back (${committed.command})`);
+        if (committed.command !== 'COMMIT') {
+          endedByServer = true;
+          throw new Error(`the transaction was rolled back (${committed.command})`);
+        }
         runAll(callbacks);
         return result;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackError) {
-          // The connection is gone; do not hand it back to the pool.
-          broken = rollbackError as Error;
+        if (!endedByServer) {
+          try {
+            await client.query('ROLLBACK');
+          } catch (rollbackError) {
+            // The connection is gone; do not hand it back to the pool.
+            broken = rollbackError as Error;
+          }
         }
         translateDatabaseError(error);
       } finally {
